@@ -155,9 +155,6 @@ def cmd_worker(args: argparse.Namespace) -> int:
     base = get_settings()
     configure_logging(base.log_level, json_logs=base.log_json)
     with local_services(base) as settings:
-        if settings is not base:  # the worker's startup reads settings from the environment
-            os.environ.update({"DATABASE_URL": settings.database_url or "", "REDIS_URL": settings.redis_url or ""})
-            get_settings.cache_clear()
         asyncio.run(run_workers(settings, args.queue or None, burst=args.burst))
     return 0
 

@@ -26,10 +26,15 @@ class Browser(httpx.AsyncClient):
         return await super().request(method, url, **kwargs)
 
 
+def make_browser(app: FastAPI) -> Browser:
+    """A new client; close it with `aclose()` (or use `new_browser`)."""
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("203.0.113.7", 50000))
+    return Browser(transport=transport, base_url="http://127.0.0.1:8000/api/v1")
+
+
 @asynccontextmanager
 async def new_browser(app: FastAPI) -> AsyncIterator[Browser]:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("203.0.113.7", 50000))
-    async with Browser(transport=transport, base_url="http://127.0.0.1:8000/api/v1") as client:
+    async with make_browser(app) as client:
         yield client
 
 

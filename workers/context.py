@@ -19,9 +19,8 @@ class WorkerContext(TypedDict):
 
 
 async def startup(ctx: dict[str, Any]) -> None:
-    settings = get_settings()
+    settings: Settings = ctx.setdefault("settings", get_settings())
     assert settings.database_url, "DATABASE_URL must be set for the worker"
-    ctx["settings"] = settings
     ctx["engine"] = create_engine(settings.database_url, pool_size=5, max_overflow=5)
     ctx["sessionmaker"] = create_sessionmaker(ctx["engine"])
     # arq puts its own pool in ctx["redis"]; tasks enqueue follow-ups through it.

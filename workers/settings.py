@@ -49,6 +49,7 @@ def build_worker(queue: str, settings: Settings, *, burst: bool = False) -> Work
         else [],
         queue_name=queue,
         redis_settings=redis_settings(settings.redis_url),
+        ctx={"settings": settings},
         on_startup=startup,
         on_shutdown=shutdown,
         handle_signals=False,

@@ -11,7 +11,6 @@ from contextvars import ContextVar
 from typing import Any
 
 from prometheus_client import Counter, Histogram
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core.errors import PayloadTooLarge, problem_response
@@ -93,13 +92,14 @@ class RequestContextMiddleware:
 
 
 def _route_template(scope: Scope) -> str:
-    """The route's path template (bounded label cardinality), not the raw path."""
-    app = scope.get("app")
-    for route in getattr(getattr(app, "router", None), "routes", []):
-        match, _ = route.matches(scope)
-        if match == Match.FULL:
-            return str(getattr(route, "path", "other"))
-    return "unmatched"
+    """The matched route as a template (`/api/v1/organization/members/{user_id}`), so metric labels stay
+    bounded: the router leaves the endpoint and path parameters in the scope while dispatching."""
+    if "endpoint" not in scope:
+        return "unmatched"
+    path: str = scope["path"]
+    for name, value in (scope.get("path_params") or {}).items():
+        path = path.replace(str(value), "{" + name + "}", 1) if str(value) else path
+    return path
 
 
 class BodySizeLimitMiddleware:
@@ -122,17 +122,25 @@ class BodySizeLimitMiddleware:
             await self._refuse(scope, receive, send, limit)
             return
         received = 0
+        refused = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, refused
             message = await receive()
-            if message["type"] == "http.request":
+            if message["type"] == "http.request" and not refused:
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+                    # Answer 413 now and tell the app the client went away; whatever it sends next is dropped.
+                    refused = True
+                    await self._refuse(scope, receive, send, limit)
+                    return {"type": "http.disconnect"}
             return message
 
-        await self.app(scope, counting_receive, send)
+        async def guarded_send(message: Message) -> None:
+            if not refused:
+                await send(message)
+
+        await self.app(scope, counting_receive, guarded_send)
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:

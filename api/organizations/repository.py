@@ -37,7 +37,7 @@ class MembershipRepository(TenantRepository[Membership]):
         statement = self._with_users().where(Membership.user_id == user_id)
         if for_update:
             statement = statement.with_for_update(of=Membership)
-        row = (await self.session.execute(statement)).tuples().first()
+        row = (await self.session.execute(statement)).first()
         return (row[0], row[1]) if row else None
 
     async def get_by_email(self, email: str) -> Membership | None:

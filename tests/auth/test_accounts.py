@@ -89,9 +89,7 @@ async def test_login_rotates_the_session(app, browser: Browser) -> None:
 
 
 async def test_session_and_csrf_cookies_have_safe_attributes(anonymous: Browser) -> None:
-    response = await anonymous.post(
-        "/auth/signup", json={"email": unique_email(), "password": PASSWORD, "name": "Ana"}
-    )
+    response = await anonymous.post("/auth/signup", json={"email": unique_email(), "password": PASSWORD, "name": "Ana"})
     cookies = {c.split("=", 1)[0]: c.lower() for c in response.headers.get_list("set-cookie")}
     assert "httponly" in cookies["epox_session"] and "samesite=lax" in cookies["epox_session"]
     assert "httponly" not in cookies["epox_csrf"]

@@ -19,9 +19,7 @@ from tests.helpers import PASSWORD, Browser, assert_problem, signup, unique_emai
     ],
 )
 async def test_weak_passwords_are_refused(anonymous: Browser, password: str, message: str) -> None:
-    response = await anonymous.post(
-        "/auth/signup", json={"email": unique_email(), "password": password, "name": "Ana"}
-    )
+    response = await anonymous.post("/auth/signup", json={"email": unique_email(), "password": password, "name": "Ana"})
     body = assert_problem(response, 422, "weak_password")
     assert body["errors"][0]["field"] == "password"
     assert message in body["errors"][0]["message"]
@@ -75,9 +73,7 @@ async def test_patch_me_refuses_unknown_fields(browser: Browser) -> None:
 
 
 async def test_malformed_json_is_a_problem(anonymous: Browser) -> None:
-    response = await anonymous.post(
-        "/auth/login", content=b"{not json", headers={"content-type": "application/json"}
-    )
+    response = await anonymous.post("/auth/login", content=b"{not json", headers={"content-type": "application/json"})
     assert_problem(response, 422, "validation_error")
 
 

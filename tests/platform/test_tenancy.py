@@ -1,0 +1,112 @@
+"""Tenant isolation, generated from the OpenAPI document so new endpoints are covered automatically: every
+id-bearing endpoint called by tenant B (session and API key) with tenant A's ids answers 404."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI
+
+from api.openapi import build_openapi
+from tests.helpers import Browser, make_browser, signup, unique_email
+
+SPEC = build_openapi()
+# Not tenant-scoped: platform admin routes (their own tests check that only admins get in).
+NOT_TENANT_SCOPED = ("/api/v1/admin/",)
+
+IdFactory = Callable[[Browser, dict[str, Any]], Awaitable[str]]
+
+
+async def _user_id(owner: Browser, created: dict[str, Any]) -> str:
+    return str(created["user"]["id"])
+
+
+async def _invitation_id(owner: Browser, created: dict[str, Any]) -> str:
+    response = await owner.post("/organization/invitations", json={"email": unique_email(), "role": "member"})
+    return str(response.json()["id"])
+
+
+async def _api_key_id(owner: Browser, created: dict[str, Any]) -> str:
+    return str((await owner.post("/organization/api-keys", json={"name": "A's key"})).json()["id"])
+
+
+# One factory per path parameter: a new kind of id needs a line here, or the test below fails.
+ID_FACTORIES: dict[str, IdFactory] = {
+    "user_id": _user_id,
+    "invitation_id": _invitation_id,
+    "api_key_id": _api_key_id,
+}
+
+
+def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        schema = SPEC["components"]["schemas"][name]
+    return schema
+
+
+def example(schema: dict[str, Any]) -> Any:
+    """A minimal valid value for a JSON schema (enough to get past request validation)."""
+    schema = _resolve(schema)
+    if "anyOf" in schema:
+        return example(next(s for s in schema["anyOf"] if s.get("type") != "null"))
+    if "enum" in schema:
+        return schema["enum"][-1]
+    if "default" in schema:
+        return schema["default"]
+    kind = schema.get("type")
+    if kind == "object":
+        return {name: example(schema["properties"][name]) for name in schema.get("required", [])}
+    if kind == "array":
+        return []
+    if kind == "integer":
+        return max(int(schema.get("minimum", 1)), 1)
+    if kind == "boolean":
+        return False
+    formats = {"email": unique_email("probe"), "uuid": "00000000-0000-7000-8000-000000000000"}
+    return formats.get(schema.get("format", ""), "x" * max(int(schema.get("minLength", 1)), 12))
+
+
+def id_bearing_operations() -> list[tuple[str, str, dict[str, Any]]]:
+    operations = []
+    for path, item in SPEC["paths"].items():
+        if "{" not in path or path.startswith(NOT_TENANT_SCOPED):
+            continue
+        for method, operation in item.items():
+            operations.append((method, path, operation))
+    return operations
+
+
+async def test_every_id_bearing_endpoint_hides_other_tenants(app: FastAPI) -> None:
+    operations = id_bearing_operations()
+    assert operations, "the document lists id-bearing endpoints"
+    params = {name for _, path, _ in operations for name in re.findall(r"{(\w+)}", path)}
+    missing = params - ID_FACTORIES.keys()
+    assert not missing, f"add an id factory for {sorted(missing)} to cover the new endpoints"
+
+    tenant_a, tenant_b = make_browser(app), make_browser(app)
+    try:
+        created_a = await signup(tenant_a)
+        await signup(tenant_b)
+        b_key = (await tenant_b.post("/organization/api-keys", json={"name": "B", "role": "admin"})).json()
+        async with make_browser(app) as b_integration:
+            b_integration.headers["Authorization"] = f"Bearer {b_key['secret']}"
+            checked = 0
+            for method, path, operation in operations:
+                url = path.removeprefix("/api/v1")
+                for name in re.findall(r"{(\w+)}", path):
+                    url = url.replace(f"{{{name}}}", await ID_FACTORIES[name](tenant_a, created_a))
+                body_schema = (
+                    operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+                )
+                kwargs = {"json": example(body_schema)} if body_schema else {}
+                for caller in (tenant_b, b_integration):
+                    response = await caller.request(method.upper(), url, **kwargs)
+                    assert response.status_code == 404, f"{method.upper()} {path}: {response.status_code}"
+                    checked += 1
+            assert checked == 2 * len(operations)
+    finally:
+        await tenant_a.aclose()
+        await tenant_b.aclose()
