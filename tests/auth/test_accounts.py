@@ -18,7 +18,8 @@ async def test_signup_verify_login_me_logout(browser: Browser, anonymous: Browse
     assert created["user"]["email"] == email
     assert created["user"]["email_verified"] is False
     assert created["organization"]["name"] == "Oak & Linen"
-    assert browser.cookies.get("epox_session") and browser.cookies.get("epox_csrf")
+    assert browser.cookies.get("epox_session")
+    assert browser.cookies.get("epox_csrf")
 
     token = await latest_email_link(browser, email, "/verify-email")
     verified = await anonymous.post("/auth/verify-email", json={"token": token})
@@ -82,16 +83,20 @@ async def test_login_rotates_the_session(app, browser: Browser) -> None:
     first = browser.cookies.get("epox_session")
     assert (await browser.post("/auth/login", json={"email": email, "password": PASSWORD})).status_code == 200
     second = browser.cookies.get("epox_session")
-    assert first and second and first != second
+    assert first
+    assert second
+    assert first != second
     async with app.state.sessionmaker() as session:
         old = await session.scalar(select(UserSession).where(UserSession.token_hash == hash_secret(first)))
-        assert old is not None and old.revoked_at is not None
+        assert old is not None
+        assert old.revoked_at is not None
 
 
 async def test_session_and_csrf_cookies_have_safe_attributes(anonymous: Browser) -> None:
     response = await anonymous.post("/auth/signup", json={"email": unique_email(), "password": PASSWORD, "name": "Ana"})
     cookies = {c.split("=", 1)[0]: c.lower() for c in response.headers.get_list("set-cookie")}
-    assert "httponly" in cookies["epox_session"] and "samesite=lax" in cookies["epox_session"]
+    assert "httponly" in cookies["epox_session"]
+    assert "samesite=lax" in cookies["epox_session"]
     assert "httponly" not in cookies["epox_csrf"]
     # Local development over plain http: not Secure (production sets it; see test_settings).
     assert "secure" not in cookies["epox_session"]
@@ -103,10 +108,13 @@ async def test_secrets_are_stored_hashed(app, browser: Browser) -> None:
     token = browser.cookies.get("epox_session") or ""
     async with app.state.sessionmaker() as session:
         user = await session.scalar(select(User).where(User.email == email))
-        assert user is not None and user.password_hash.startswith("$argon2id$")
+        assert user is not None
+        assert user.password_hash.startswith("$argon2id$")
         assert PASSWORD not in user.password_hash
         row = await session.scalar(select(UserSession).where(UserSession.user_id == user.id))
-        assert row is not None and row.token_hash == hash_secret(token) and token.encode() != row.token_hash
+        assert row is not None
+        assert row.token_hash == hash_secret(token)
+        assert token.encode() != row.token_hash
 
 
 async def test_wrong_password_and_unknown_email_look_the_same(browser: Browser) -> None:

@@ -25,7 +25,8 @@ async def test_api_key_lifecycle(app: FastAPI, browser: Browser) -> None:
 
     async with app.state.sessionmaker() as session:
         row = await session.scalar(select(ApiKey).where(ApiKey.id == key["id"]))
-        assert row is not None and row.secret_hash == hash_secret(secret)
+        assert row is not None
+        assert row.secret_hash == hash_secret(secret)
 
     async with new_browser(app) as integration:
         headers = {"Authorization": f"Bearer {secret}"}

@@ -113,7 +113,8 @@ async def test_roles_cannot_be_escalated(app: FastAPI, browser: Browser) -> None
         assert_problem(promote, 403, "role_too_high")
         assert_problem(await admin.delete(f"/organization/members/{owner_id}"), 403, "role_too_high")
         ok = await admin.patch(f"/organization/members/{member_me['user']['id']}", json={"role": "viewer"})
-        assert ok.status_code == 200 and ok.json()["role"] == "viewer"
+        assert ok.status_code == 200
+        assert ok.json()["role"] == "viewer"
         # A member cannot invite, and an admin cannot invite an owner.
         assert_problem(
             await admin.post("/organization/invitations", json={"email": unique_email(), "role": "owner"}),
@@ -174,7 +175,8 @@ async def test_switching_workspaces(app: FastAPI, browser: Browser) -> None:
     joined = (await browser.post("/invitations/accept", json={"token": token})).json()
     assert joined["organization"]["name"] == "Second"
     switched = await browser.post("/me/active-organization", json={"organization_id": first["organization"]["id"]})
-    assert switched.json()["organization"]["name"] == "First" and switched.json()["role"] == "owner"
+    assert switched.json()["organization"]["name"] == "First"
+    assert switched.json()["role"] == "owner"
     assert (await browser.get("/organization")).json()["name"] == "First"
 
 

@@ -37,7 +37,8 @@ async def test_email_job_is_enqueued_after_commit_and_delivered_by_the_worker(
     await run_workers(settings, [DEFAULT_QUEUE], burst=True)
 
     [delivered] = await emails(app)
-    assert delivered.sent_at is not None and delivered.attempts == 1
+    assert delivered.sent_at is not None
+    assert delivered.attempts == 1
     assert await queued_job_ids(app) == []
 
 
