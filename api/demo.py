@@ -12,7 +12,7 @@ from api.core.time import utc_now
 from api.models import User
 from api.organizations.service import OrganizationService
 
-DEMO_EMAIL = "demo@epox.local"
+DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "epox-demo-studio"  # noqa: S105 - a published local demo login, never created in production
 DEMO_WORKSPACE = "Demo Furniture Co."
 

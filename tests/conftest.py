@@ -71,9 +71,9 @@ async def app(migrated: Settings) -> AsyncIterator[FastAPI]:
 
 @pytest.fixture(autouse=True)
 async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
-    """Truncate every table and flush Redis after each test that used the app."""
+    """Truncate every table and flush Redis after each test that used the database."""
     yield
-    if "app" not in request.fixturenames:
+    if "migrated" not in request.fixturenames:
         return
     application: FastAPI = request.getfixturevalue("app")
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
