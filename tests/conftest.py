@@ -7,13 +7,15 @@ import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
-from sqlalchemy import text
+from redis.asyncio import Redis
 
 from api.cli import migrate
 from api.core.config import Settings
+from api.core.db import sync_url
 from api.main import create_app
 from api.models import Base
 from tests.helpers import Browser, new_browser
@@ -75,11 +77,18 @@ async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     yield
     if "migrated" not in request.fixturenames:
         return
-    application: FastAPI = request.getfixturevalue("app")
+    settings: Settings = request.getfixturevalue("migrated")
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    async with application.state.engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    await application.state.arq.flushdb()
+    connection = await asyncpg.connect(sync_url(settings.database_url or ""))
+    try:
+        await connection.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    finally:
+        await connection.close()
+    redis = Redis.from_url(settings.redis_url or "")
+    try:
+        await redis.flushdb()
+    finally:
+        await redis.aclose()
 
 
 @pytest.fixture
