@@ -1,0 +1,10 @@
+export { Alert, FormError } from './Alert';
+export { Badge, type BadgeTone } from './Badge';
+export { Button, buttonClass } from './Button';
+export { Card } from './Card';
+export { ConfirmDialog, Dialog } from './Dialog';
+export { EmptyState, ErrorState } from './EmptyState';
+export { Field, SelectField, TextField } from './Field';
+export { Input, Select, Textarea } from './Input';
+export { LoadingBlock, Spinner } from './Spinner';
+export { Table } from './Table';
