@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -106,6 +107,12 @@ async def _seed(settings: Settings) -> tuple[str, str]:
     return login.email, login.password
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops like Ctrl-C: uvicorn re-raises the signal after its shutdown, and as KeyboardInterrupt
+    (which `uvicorn.run` absorbs) our cleanup still runs, where the default action would kill us mid-way."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -127,6 +134,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             "  Ctrl-C stops everything.\n",
             flush=True,
         )
+        _stop_on_sigterm()
         try:
             uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None)
         finally:
@@ -143,6 +151,7 @@ def cmd_api(args: argparse.Namespace) -> int:
 
     from api.main import create_app
 
+    _stop_on_sigterm()
     with local_services(get_settings()) as settings:
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None, proxy_headers=True)
     return 0

@@ -64,9 +64,13 @@ def _wait_ready(process: subprocess.Popen[str], port: int, budget: float) -> flo
     raise AssertionError(f"not ready within {budget} s")
 
 
-def _stop(process: subprocess.Popen[str]) -> str:
-    process.send_signal(signal.SIGINT)
+def _stop(process: subprocess.Popen[str], signum: signal.Signals = signal.SIGINT) -> str:
+    process.send_signal(signum)
     output, _ = process.communicate(timeout=60)
+    # The worker runs in the command's process group: nothing of it may outlive the command.
+    time.sleep(0.5)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)
     return output
 
 
@@ -101,6 +105,8 @@ def test_run_serves_spa_and_api_then_stops_cleanly(data_dir: Path) -> None:
     try:
         warm = _wait_ready(again, port, WARM_BUDGET_S)
     finally:
-        output = _stop(again)
+        output = _stop(again, signal.SIGTERM)  # as a service manager stops it
     assert again.returncode == 0, output
+    for pid_file in (data_dir / "postgres" / "postmaster.pid", data_dir / "redis" / "redis.pid"):
+        assert not pid_file.exists(), f"{pid_file} left behind after SIGTERM"
     print(f"\nepox run: ready {cold:.1f} s cold (budget {COLD_BUDGET_S}), {warm:.1f} s warm (budget {WARM_BUDGET_S})")
