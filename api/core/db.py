@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
@@ -24,3 +25,9 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 def sync_url(url: str) -> str:
     """The same database for tools that speak libpq URLs (asyncpg.connect, psql)."""
     return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """Raise unless the database answers a trivial query."""
+    async with engine.connect() as connection:
+        await connection.execute(text("select 1"))

@@ -26,6 +26,7 @@ POSIX only (Linux, macOS).
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import importlib.util
 import os
@@ -116,7 +117,7 @@ class _PortTaken(Exception):
     """The server exited at start-up because another process took its port after we chose it."""
 
 
-class _Server:
+class _Server(abc.ABC):
     """A server process that we spawned. It has one PID, one TCP port and one log file."""
 
     name: str
@@ -133,12 +134,12 @@ class _Server:
     def pid(self) -> int | None:
         return self._proc.pid if self._proc is not None else None
 
-    def _command(self, port: int) -> list[str]:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def _command(self, port: int) -> list[str]: ...
 
+    @abc.abstractmethod
     def _accepting(self, pid: int) -> bool:
         """True once the server with this PID, and not some other process on the port, accepts connections."""
-        raise NotImplementedError
 
     def stop(self) -> None:
         proc, self._proc = self._proc, None

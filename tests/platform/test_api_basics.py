@@ -74,3 +74,16 @@ async def test_oversized_chunked_bodies_are_refused(anonymous: Browser) -> None:
 
     response = await anonymous.post("/auth/login", content=chunks(), headers={"content-type": "application/json"})
     assert_problem(response, 413, "payload_too_large")
+
+
+async def test_ready_reports_an_unreachable_dependency(app: FastAPI) -> None:
+    from arq.connections import ArqRedis
+
+    from api.health.service import readiness
+
+    unreachable = ArqRedis(host="127.0.0.1", port=1, socket_connect_timeout=0.5)
+    try:
+        status = await readiness(app.state.engine, unreachable)
+    finally:
+        await unreachable.aclose()
+    assert status.model_dump() == {"status": "unavailable", "database": "ok", "redis": "unavailable"}
