@@ -1,16 +1,16 @@
 import { type FormEvent, useState } from 'react';
 
-import { Button, FormError, SelectField, TextField } from '@/components/ui';
-import { useSession } from '@/features/auth/session';
+import { Button, FormError, TextField } from '@/components/ui';
 import { formErrors } from '@/lib/problem';
-import { assignableRoles, roleDescription, roleLabel, type RoleName } from '@/lib/roles';
+import { roleDescription, roleLabel, type RoleName } from '@/lib/roles';
+
+import { AssignableRoleField } from '@/features/members/AssignableRoleField';
 
 import { type ApiKeyCreated, useCreateApiKey } from './hooks';
 
 const FIELDS = ['name', 'role'] as const;
 
 export function CreateApiKeyForm({ onCreated }: { onCreated: (key: ApiKeyCreated) => void }) {
-  const { role: myRole } = useSession();
   const createKey = useCreateApiKey();
   const [name, setName] = useState('');
   // A key acts with a role like a member does; least privilege by default.
@@ -45,19 +45,7 @@ export function CreateApiKeyForm({ onCreated }: { onCreated: (key: ApiKeyCreated
             onChange={(event) => setName(event.target.value)}
             error={errors.fields.name}
           />
-          <SelectField
-            label="Acts as"
-            name="role"
-            value={role}
-            onChange={(event) => setRole(event.target.value as RoleName)}
-            error={errors.fields.role}
-          >
-            {assignableRoles(myRole).map((option) => (
-              <option key={option} value={option}>
-                {roleLabel(option)}
-              </option>
-            ))}
-          </SelectField>
+          <AssignableRoleField label="Acts as" value={role} onChange={setRole} error={errors.fields.role} />
           <div className="form-inline-submit">
             <Button type="submit" variant="primary" loading={createKey.isPending}>
               Create key

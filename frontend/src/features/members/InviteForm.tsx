@@ -1,16 +1,15 @@
 import { type FormEvent, useState } from 'react';
 
-import { Button, FormError, SelectField, TextField } from '@/components/ui';
-import { useSession } from '@/features/auth/session';
+import { Button, FormError, TextField } from '@/components/ui';
 import { formErrors } from '@/lib/problem';
-import { assignableRoles, roleDescription, roleLabel, type RoleName } from '@/lib/roles';
+import { roleDescription, type RoleName } from '@/lib/roles';
 
+import { AssignableRoleField } from './AssignableRoleField';
 import { useCreateInvitation } from './hooks';
 
 const FIELDS = ['email', 'role'] as const;
 
 export function InviteForm() {
-  const { role: myRole } = useSession();
   const createInvitation = useCreateInvitation();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<RoleName>('member');
@@ -46,19 +45,7 @@ export function InviteForm() {
             onChange={(event) => setEmail(event.target.value)}
             error={errors.fields.email}
           />
-          <SelectField
-            label="Role"
-            name="role"
-            value={role}
-            onChange={(event) => setRole(event.target.value as RoleName)}
-            error={errors.fields.role}
-          >
-            {assignableRoles(myRole).map((option) => (
-              <option key={option} value={option}>
-                {roleLabel(option)}
-              </option>
-            ))}
-          </SelectField>
+          <AssignableRoleField label="Role" value={role} onChange={setRole} error={errors.fields.role} />
           <div className="form-inline-submit">
             <Button type="submit" variant="primary" loading={createInvitation.isPending}>
               Send invite
