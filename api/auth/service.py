@@ -34,6 +34,7 @@ from api.core.config import Settings
 from api.core.ratelimit import RateLimit
 from api.core.security import hash_password, hash_secret, new_secret, verify_password
 from api.core.time import utc_now
+from api.credits.service import CreditLedgerService
 from api.mail.service import queue_email
 from api.models import ApiKey, Membership, Organization, Role, TokenPurpose, User, UserSession, UserToken
 from api.organizations.service import OrganizationService
@@ -101,6 +102,7 @@ class AuthService:
             user, data.organization_name or f"{data.name}'s workspace"
         )
         user.last_organization_id = organization.id
+        await CreditLedgerService(self.session).grant_trial(organization.id)
         await self._send_verification(user)
         issued = await self._issue_session(user, organization.id, user_agent=user_agent, client=client)
         return await self.me(user, issued.row), issued
