@@ -1,0 +1,163 @@
+"""Shopify webhooks: verified on the raw body, stored once per delivery id, acknowledged at once.
+
+`app/uninstalled` revokes the shop's connections inside the request (no API call may follow it, not even one
+already queued); everything else is handled by a worker from the stored event, so the store gets its 200 fast.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.core.config import Settings
+from api.core.errors import BadRequest, NotAuthenticated
+from api.core.queue import SYNC_QUEUE, enqueue_after_commit
+from api.core.time import utc_now
+from api.models import Product, StoreKind, StoreStatus
+from api.products.repository import ProductRepository
+from api.stores.credentials import revoke_credentials
+from api.stores.importer import price_minor_units
+from api.stores.repository import StoreConnectionScanRepository, StoreWebhookEventRepository
+from api.stores.shopify import SHOP_DOMAIN, verify_webhook_hmac
+
+logger = logging.getLogger("epox.stores")
+
+WEBHOOK_TASK = "handle_store_webhook"
+PRIVACY_TOPICS = frozenset({"customers/data_request", "customers/redact", "shop/redact"})
+_TAGS = re.compile(r"<[^>]+>")
+
+
+class InvalidWebhookSignature(NotAuthenticated):
+    code, title = "invalid_webhook_signature", "Invalid webhook signature"
+
+
+class InvalidWebhook(BadRequest):
+    code, title = "invalid_webhook", "Invalid webhook"
+
+
+class ShopifyWebhookService:
+    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+        self.session = session
+        self.settings = settings
+        self.events = StoreWebhookEventRepository(session)
+        self.connections = StoreConnectionScanRepository(session)
+
+    async def receive(self, headers: Mapping[str, str], body: bytes) -> str:
+        """Verify and store one delivery; returns what happened (`accepted`, `duplicate`, `revoked`)."""
+        secret = self.settings.shopify_client_secret
+        if not secret or not verify_webhook_hmac(secret.get_secret_value(), body, headers.get("x-shopify-hmac-sha256")):
+            raise InvalidWebhookSignature("The webhook signature does not match its body.")
+        topic = headers.get("x-shopify-topic", "")
+        shop = headers.get("x-shopify-shop-domain", "")
+        webhook_id = headers.get("x-shopify-webhook-id") or headers.get("x-shopify-event-id") or ""
+        if not topic or not webhook_id or not SHOP_DOMAIN.fullmatch(shop):
+            raise InvalidWebhook("Topic, shop domain and webhook id headers are required.")
+        try:
+            payload = json.loads(body)
+        except ValueError as exc:
+            raise InvalidWebhook("The body is not JSON.") from exc
+        if not isinstance(payload, dict):
+            raise InvalidWebhook("The body is not a JSON object.")
+        event_id = await self.events.insert_once(StoreKind.shopify, webhook_id, topic, shop, payload)
+        if event_id is None:
+            return "duplicate"
+        if topic == "app/uninstalled":
+            revoked = await self.revoke_shop(shop)
+            await self._mark(event_id, f"revoked {revoked} connection(s)")
+            return "revoked"
+        if topic in {"customers/data_request", "customers/redact"}:
+            # Epox keeps no customer data from stores: nothing to export or erase.
+            await self._mark(event_id, "no customer data held")
+            return "accepted"
+        enqueue_after_commit(self.session, WEBHOOK_TASK, str(event_id), queue=SYNC_QUEUE, job_id=f"webhook:{event_id}")
+        return "accepted"
+
+    async def revoke_shop(self, shop: str) -> int:
+        connections = await self.connections.by_shop(StoreKind.shopify, shop, for_update=True)
+        now = utc_now()
+        for connection in connections:
+            revoke_credentials(connection)
+            if connection.status == StoreStatus.active:
+                connection.status = StoreStatus.disconnected
+                connection.disconnected_at = now
+        await self.session.flush()
+        return len(connections)
+
+    async def _mark(self, event_id: uuid.UUID, outcome: str) -> None:
+        event = await self.events.get(event_id, for_update=True)
+        if event is not None:
+            event.processed_at = utc_now()
+            event.outcome = outcome[:200]
+            await self.session.flush()
+
+    # --- the worker's side --------------------------------------------------------------------------------
+
+    async def handle(self, event_id: uuid.UUID) -> bool:
+        """Apply a stored event once (the row lock and `processed_at` make a second delivery a no-op)."""
+        event = await self.events.get(event_id, for_update=True)
+        if event is None or event.processed_at is not None:
+            return False
+        if event.topic in {"products/update", "products/create"}:
+            outcome = await self._product_updated(event.shop_domain, event.payload)
+        elif event.topic == "products/delete":
+            outcome = await self._product_deleted(event.shop_domain, event.payload)
+        elif event.topic == "shop/redact":
+            outcome = await self._redact_shop(event.shop_domain, event.id)
+        else:
+            outcome = "ignored"
+        await self._mark(event_id, outcome)
+        return True
+
+    async def _linked_products(self, shop: str, payload: dict[str, Any]) -> list[Product]:
+        gid = payload.get("admin_graphql_api_id") or f"gid://shopify/Product/{payload.get('id')}"
+        found: list[Product] = []
+        for connection in await self.connections.by_shop(StoreKind.shopify, shop, active_only=True):
+            repository = ProductRepository(self.session, connection.organization_id)
+            product = await self.session.scalar(
+                repository.base_statement()
+                .where(Product.store_connection_id == connection.id, Product.external_id == str(gid))
+                .with_for_update()
+            )
+            if product is not None:
+                found.append(product)
+        return found
+
+    async def _product_updated(self, shop: str, payload: dict[str, Any]) -> str:
+        products = await self._linked_products(shop, payload)
+        variant = (payload.get("variants") or [{}])[0]
+        for product in products:
+            if payload.get("title"):
+                product.name = str(payload["title"])[:200]
+            if "body_html" in payload:
+                product.description = _TAGS.sub("", payload.get("body_html") or "").strip()
+            if "sku" in variant:
+                product.sku = variant.get("sku") or None
+            if variant.get("price") is not None:
+                product.price_minor = price_minor_units(variant["price"])
+        await self.session.flush()
+        return f"updated {len(products)} product(s)"
+
+    async def _product_deleted(self, shop: str, payload: dict[str, Any]) -> str:
+        products = await self._linked_products(shop, payload)
+        now = utc_now()
+        for product in products:
+            # Archived, not deleted: its images and generated assets stay, and it frees its slot.
+            product.archived_at = product.archived_at or now
+        await self.session.flush()
+        return f"archived {len(products)} product(s)"
+
+    async def _redact_shop(self, shop: str, event_id: uuid.UUID) -> str:
+        """48 hours after an uninstall Shopify asks us to erase the shop's data: its connections (with their
+        tokens and webhook ids) and stored deliveries go; imported products stay, unlinked, in the merchant's
+        own catalog."""
+        connections = await self.connections.by_shop(StoreKind.shopify, shop, for_update=True)
+        for connection in connections:
+            await self.connections.delete(connection)
+        await self.events.delete_for_shop(StoreKind.shopify, shop, keep=event_id)
+        return f"deleted {len(connections)} connection(s)"
