@@ -1,0 +1,26 @@
+import { NavLink, Outlet } from 'react-router';
+
+import { cx } from '@/lib/cx';
+
+import { PageHeader } from '../PageHeader';
+
+const TABS = [
+  { to: '/usage', label: 'Overview', end: true },
+  { to: '/usage/credits', label: 'Credit history', end: false },
+];
+
+export function UsageLayout() {
+  return (
+    <>
+      <PageHeader title="Usage" description="Where your credits went: every grant, charge and refund, with export." />
+      <nav aria-label="Usage" className="tabs">
+        {TABS.map((tab) => (
+          <NavLink key={tab.to} to={tab.to} end={tab.end} className={({ isActive }) => cx('tab', isActive && 'tab--active')}>
+            {tab.label}
+          </NavLink>
+        ))}
+      </nav>
+      <Outlet />
+    </>
+  );
+}
