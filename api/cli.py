@@ -77,7 +77,35 @@ def _child_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env["DATABASE_URL"] = settings.database_url or ""
     env["REDIS_URL"] = settings.redis_url or ""
+    env["EPOX_PUBLIC_URL"] = settings.public_url
+    if settings.shopify_api_base_url and settings.shopify_client_secret:  # the run's Shopify sandbox
+        env["EPOX_SHOPIFY_CLIENT_ID"] = settings.shopify_client_id or ""
+        env["EPOX_SHOPIFY_CLIENT_SECRET"] = settings.shopify_client_secret.get_secret_value()
+        env["EPOX_SHOPIFY_API_BASE_URL"] = settings.shopify_api_base_url
+        env["EPOX_FETCH_ALLOWED_PREFIXES"] = json.dumps(settings.fetch_allowed_prefixes)
     return env
+
+
+@contextlib.contextmanager
+def shopify_sandbox(settings: Settings) -> Iterator[Settings]:
+    """Without Shopify app credentials the local run talks to the loopback sandbox shop instead."""
+    if settings.shopify_client_id:
+        yield settings
+        return
+    from pydantic import SecretStr
+
+    from sandbox.shopify import ShopifySandbox, serve
+
+    with serve(ShopifySandbox()) as sandbox:
+        print(f"[sandbox] Shopify sandbox on {sandbox.base_url} (shops: <name>.myshopify.com)", flush=True)
+        yield settings.model_copy(
+            update={
+                "shopify_client_id": sandbox.client_id,
+                "shopify_client_secret": SecretStr(sandbox.client_secret),
+                "shopify_api_base_url": sandbox.base_url,
+                "fetch_allowed_prefixes": [*settings.fetch_allowed_prefixes, f"{sandbox.base_url}/cdn/"],
+            }
+        )
 
 
 # Commands.
@@ -95,14 +123,17 @@ def migrate(settings: Settings, revision: str = "head") -> None:
 
 async def _seed(settings: Settings) -> tuple[str, str]:
     from api.core.db import create_engine, create_sessionmaker
+    from api.core.storage import create_storage
     from api.demo import seed_demo
 
     engine = create_engine(settings.database_url or "")
+    storage = create_storage(settings)
     try:
         async with create_sessionmaker(engine)() as session:
-            login = await seed_demo(session)
+            login = await seed_demo(session, storage=storage, settings=settings)
             await session.commit()
     finally:
+        await storage.aclose()
         await engine.dispose()
     return login.email, login.password
 
@@ -122,7 +153,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if base.is_production:
         print("`epox run` is the local all-in-one; in production run `epox api` and `epox worker`.")
         return 2
-    with local_services(base, publish=True) as settings:
+    if "public_url" not in base.model_fields_set:  # links and signed URLs point where this run listens
+        base = base.model_copy(update={"public_url": f"http://{args.host}:{args.port}"})
+    with local_services(base, publish=True) as services, shopify_sandbox(services) as settings:
         migrate(settings)
         email, password = asyncio.run(_seed(settings))
         worker = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"], env=_child_env(settings))
@@ -223,6 +256,53 @@ def cmd_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _verify_credits(settings: Settings) -> tuple[int, list[str]]:
+    from api.core.db import create_engine, create_sessionmaker
+    from api.credits.service import CreditLedgerService
+
+    engine = create_engine(settings.database_url or "")
+    try:
+        async with create_sessionmaker(engine)() as session:
+            accounts, differences = await CreditLedgerService(session).verify()
+    finally:
+        await engine.dispose()
+    return accounts, [str(d) for d in differences]
+
+
+def cmd_credits(args: argparse.Namespace) -> int:
+    with local_services(get_settings()) as settings:
+        accounts, differences = asyncio.run(_verify_credits(settings))
+    for line in differences:
+        print(line)
+    if differences:
+        print(f"{len(differences)} difference(s) found")
+        return 1
+    print(f"{accounts} credit account(s) checked: entries, lots and holds agree")
+    return 0
+
+
+async def _rotate_store_keys(settings: Settings) -> tuple[int, list[str]]:
+    from api.core.crypto import CredentialCipher
+    from api.core.db import create_engine, create_sessionmaker
+    from api.stores.credentials import rotate_credential_keys
+
+    engine = create_engine(settings.database_url or "")
+    try:
+        report = await rotate_credential_keys(create_sessionmaker(engine), CredentialCipher.from_settings(settings))
+    finally:
+        await engine.dispose()
+    return report.rotated, [str(i) for i in report.failed]
+
+
+def cmd_stores(args: argparse.Namespace) -> int:
+    with local_services(get_settings()) as settings:
+        rotated, failed = asyncio.run(_rotate_store_keys(settings))
+    for connection_id in failed:
+        print(f"store connection {connection_id}: credentials do not decrypt with the keyring; left as they are")
+    print(f"{rotated} store connection(s) re-encrypted with the current key")
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="epox", description="Epox: AI product visuals, billed in credits.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -249,7 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
     migrate_.add_argument("revision", nargs="?", default="head")
     migrate_.set_defaults(handler=cmd_migrate)
 
-    add("seed-demo", "Create the demo user and workspace (idempotent).").set_defaults(handler=cmd_seed_demo)
+    add("seed-demo", "Create the demo user, workspace and sample catalog (idempotent).").set_defaults(
+        handler=cmd_seed_demo
+    )
 
     openapi = add("openapi", "Write the OpenAPI document for the SPA's client.")
     openapi.add_argument("--output", default=str(PROJECT_ROOT / "frontend" / "openapi.json"))
@@ -262,6 +344,16 @@ def build_parser() -> argparse.ArgumentParser:
         sub = admin_commands.add_parser(name, help=help_, description=help_)
         sub.add_argument("email")
         sub.set_defaults(handler=cmd_admin)
+
+    credits = add("credits", "Credit ledger tasks.")
+    credits_commands = credits.add_subparsers(dest="credits_command", required=True, metavar="CREDITS_COMMAND")
+    verify = "Recompute every account from its entries and lots; exit 1 on any difference."
+    credits_commands.add_parser("verify", help=verify, description=verify).set_defaults(handler=cmd_credits)
+
+    stores = add("stores", "Connected store tasks.")
+    stores_commands = stores.add_subparsers(dest="stores_command", required=True, metavar="STORES_COMMAND")
+    rotate = "Re-encrypt every store credential with the current key (old keys must still be in the keyring)."
+    stores_commands.add_parser("rotate-keys", help=rotate, description=rotate).set_defaults(handler=cmd_stores)
     return parser
 
 

@@ -18,9 +18,18 @@ from api.core.db import create_engine, create_sessionmaker
 from api.core.errors import NotFound, install_error_handlers
 from api.core.observability import BodySizeLimitMiddleware, RequestContextMiddleware, configure_logging
 from api.core.redis import create_redis
+from api.core.storage import create_storage
+from api.credits.router import admin_router as credits_admin_router
+from api.credits.router import router as credits_router
 from api.health.router import router as health_router
+from api.jobs.router import router as jobs_router
 from api.mail.router import router as mail_router
+from api.media.router import router as media_router
+from api.notifications.router import router as notifications_router
 from api.organizations.router import router as organizations_router
+from api.products.router import router as products_router
+from api.stores.router import router as stores_router
+from api.stores.webhook_router import router as store_webhooks_router
 
 API_PREFIX = "/api/v1"
 
@@ -32,7 +41,21 @@ def operation_id(route: APIRoute) -> str:
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
-    for child in (health_router, auth_router, organizations_router, admin_router, mail_router):
+    for child in (
+        health_router,
+        auth_router,
+        organizations_router,
+        admin_router,
+        mail_router,
+        credits_router,
+        credits_admin_router,
+        notifications_router,
+        products_router,
+        media_router,
+        jobs_router,
+        stores_router,
+        store_webhooks_router,
+    ):
         router.include_router(child)
     return router
 
@@ -45,9 +68,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine = create_engine(settings.database_url)
     app.state.sessionmaker = create_sessionmaker(app.state.engine)
     app.state.arq = await create_redis(settings.redis_url)
+    app.state.storage = create_storage(settings)
     try:
         yield
     finally:
+        await app.state.storage.aclose()
         await app.state.arq.aclose()
         await app.state.engine.dispose()
 

@@ -44,9 +44,10 @@ def service_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
 
 
 @pytest.fixture(scope="session")
-def settings(service_urls: tuple[str, str]) -> Settings:
+def settings(service_urls: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Settings:
     database_url, redis_url = service_urls
     return Settings(
+        data_dir=tmp_path_factory.mktemp("data"),  # stored files (product images) stay out of the work tree
         env="test",
         database_url=database_url,
         redis_url=redis_url,
@@ -78,7 +79,8 @@ async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     if "migrated" not in request.fixturenames:
         return
     settings: Settings = request.getfixturevalue("migrated")
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    # Reference data the migrations seed (the cost table) stays: tests rely on it like the app does.
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables if not t.info.get("reference_data"))
     connection = await asyncpg.connect(sync_url(settings.database_url or ""))
     try:
         await connection.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")

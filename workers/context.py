@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from api.core.config import Settings, get_settings
 from api.core.db import create_engine, create_sessionmaker
+from api.core.storage import Storage, create_storage
 
 
 class WorkerContext(TypedDict):
@@ -16,6 +17,7 @@ class WorkerContext(TypedDict):
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
     redis: ArqRedis
+    storage: Storage
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -23,10 +25,14 @@ async def startup(ctx: dict[str, Any]) -> None:
     assert settings.database_url, "DATABASE_URL must be set for the worker"
     ctx["engine"] = create_engine(settings.database_url, pool_size=5, max_overflow=5)
     ctx["sessionmaker"] = create_sessionmaker(ctx["engine"])
+    ctx["storage"] = create_storage(settings)
     # arq puts its own pool in ctx["redis"]; tasks enqueue follow-ups through it.
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    storage: Storage | None = ctx.get("storage")
+    if storage is not None:
+        await storage.aclose()
     engine: AsyncEngine | None = ctx.get("engine")
     if engine is not None:
         await engine.dispose()

@@ -16,7 +16,10 @@ from api.core.queue import DEFAULT_QUEUE, enqueue_after_commit
 from api.core.time import utc_now
 from api.mail.repository import EmailRepository
 from api.mail.service import MAX_ATTEMPTS
+from workers.credits import CREDIT_RECONCILE_STEPS
+from workers.jobs import reconcile_jobs
 from workers.session import task_session
+from workers.store_sync import requeue_store_webhooks
 
 logger = logging.getLogger("epox.reconciler")
 
@@ -41,7 +44,12 @@ async def requeue_stuck_emails(ctx: dict[str, Any]) -> int:
     return len(ids)
 
 
-RECONCILE_STEPS: list[ReconcileStep] = [requeue_stuck_emails]
+RECONCILE_STEPS: list[ReconcileStep] = [
+    requeue_stuck_emails,
+    *CREDIT_RECONCILE_STEPS,
+    reconcile_jobs,
+    requeue_store_webhooks,
+]
 
 
 async def reconcile(ctx: dict[str, Any]) -> dict[str, int]:

@@ -16,6 +16,7 @@ from api.core.redis import redis_settings
 from workers.context import shutdown, startup
 from workers.cron import reconcile
 from workers.email import send_email
+from workers.store_sync import handle_store_webhook, import_store_products
 
 logger = logging.getLogger("epox.worker")
 
@@ -26,7 +27,8 @@ QUEUE_TASKS: dict[str, list[Function]] = {
     DEFAULT_QUEUE: [func(send_email, max_tries=6, timeout=60)],
     IMAGE_QUEUE: [],
     VIDEO_QUEUE: [],
-    SYNC_QUEUE: [],
+    # arq's own tries stay above the job's max_attempts: the job row, not arq, decides when to give up.
+    SYNC_QUEUE: [func(import_store_products, max_tries=10), func(handle_store_webhook, max_tries=5, timeout=60)],
 }
 # (concurrent jobs per worker, seconds before a job is timed out)
 QUEUE_LIMITS: dict[str, tuple[int, int]] = {

@@ -50,6 +50,42 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
     mail_from: str = "Epox <no-reply@epox.local>"
 
+    # File storage: the local filesystem (default, under `data_dir/storage`) or an S3-compatible bucket.
+    storage_backend: Literal["local", "s3"] = "local"
+    storage_root: Path | None = None
+    s3_endpoint_url: str | None = None
+    s3_bucket: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    signed_url_ttl_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
+
+    # Product images: upload caps (design/reliability.md, upload bombs).
+    image_max_bytes: int = 15 * 1_048_576
+    image_max_pixels: int = 40_000_000
+    image_preview_max_side: int = 1024
+
+    # Server-side downloads (api/core/fetch.py). `fetch_allowed_prefixes` lists exact URL prefixes of local
+    # sandbox emulators that may be fetched although they are on loopback; it is ignored in production.
+    fetch_timeout_seconds: float = 20.0
+    fetch_max_redirects: int = 3
+    fetch_allowed_prefixes: list[str] = Field(default_factory=list)
+
+    # Keyring for secrets at rest (api/core/crypto.py): key id -> base64url 32-byte key, and the id new
+    # ciphertexts use. Without a ring, one key is derived from `secret_key`. Rotate by adding a key, making it
+    # current, running `epox stores rotate-keys`, then dropping the old one.
+    credential_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    credential_key_id: str | None = None
+
+    # Shopify app credentials. Without them (`epox run` locally, tests) the loopback sandbox stands in for Shopify:
+    # `shopify_api_base_url` then points at it, and shop URLs become `<base>/<shop>`.
+    shopify_client_id: str | None = None
+    shopify_client_secret: SecretStr | None = None
+    shopify_scopes: str = "read_products,write_products"
+    shopify_api_base_url: str | None = None
+    store_import_page_size: int = Field(default=25, ge=1, le=250)
+    oauth_state_ttl_seconds: int = 600
+
     @property
     def is_production(self) -> bool:
         return self.env == "production"
@@ -59,10 +95,28 @@ class Settings(BaseSettings):
         """Secure cookies everywhere but plain-http local development and tests."""
         return self.is_production or self.public_url.startswith("https://")
 
+    @property
+    def resolved_storage_root(self) -> Path:
+        return self.storage_root or self.data_dir / "storage"
+
+    @property
+    def fetch_allowlist(self) -> tuple[str, ...]:
+        """Sandbox prefixes the fetcher may reach on private addresses: never any in production."""
+        return () if self.is_production else tuple(self.fetch_allowed_prefixes)
+
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:
         if self.is_production and self.secret_key.get_secret_value() == DEV_SECRET:
             raise ValueError("EPOX_SECRET_KEY must be set in production")
+        if self.credential_keys and (self.credential_key_id or "") not in self.credential_keys:
+            raise ValueError("EPOX_CREDENTIAL_KEY_ID must name one of EPOX_CREDENTIAL_KEYS")
+        if self.storage_backend == "s3" and not (
+            self.s3_endpoint_url and self.s3_bucket and self.s3_access_key_id and self.s3_secret_access_key
+        ):
+            raise ValueError(
+                "EPOX_STORAGE_BACKEND=s3 needs EPOX_S3_ENDPOINT_URL, EPOX_S3_BUCKET, EPOX_S3_ACCESS_KEY_ID "
+                "and EPOX_S3_SECRET_ACCESS_KEY"
+            )
         return self
 
 

@@ -2,19 +2,66 @@
 
 from api.models.auth import ApiKey, Invitation, TokenPurpose, UserSession, UserToken
 from api.models.base import Base
+from api.models.catalog import Category, ImageSyncState, Product, ProductCategory, ProductImage, ProductSource
+from api.models.credits import (
+    ActorType,
+    CreditAccount,
+    CreditCost,
+    CreditCostVersion,
+    CreditEntry,
+    CreditHold,
+    CreditHoldAllocation,
+    CreditLot,
+    EntryType,
+    HoldState,
+    LotCategory,
+    LotSource,
+)
+from api.models.idempotency import IdempotencyRecord
+from api.models.jobs import Job, JobKind, JobStatus
+from api.models.notifications import Notification, NotificationPreference
 from api.models.organization import Membership, Organization, Role
 from api.models.outbox import AuditLog, EmailMessage
+from api.models.stores import StoreConnection, StoreKind, StoreStatus, StoreWebhookEvent
 from api.models.user import User
 
 __all__ = [
+    "ActorType",
     "ApiKey",
     "AuditLog",
     "Base",
+    "Category",
+    "CreditAccount",
+    "CreditCost",
+    "CreditCostVersion",
+    "CreditEntry",
+    "CreditHold",
+    "CreditHoldAllocation",
+    "CreditLot",
     "EmailMessage",
+    "EntryType",
+    "HoldState",
+    "IdempotencyRecord",
+    "ImageSyncState",
     "Invitation",
+    "Job",
+    "JobKind",
+    "JobStatus",
+    "LotCategory",
+    "LotSource",
     "Membership",
+    "Notification",
+    "NotificationPreference",
     "Organization",
+    "Product",
+    "ProductCategory",
+    "ProductImage",
+    "ProductSource",
     "Role",
+    "StoreConnection",
+    "StoreKind",
+    "StoreStatus",
+    "StoreWebhookEvent",
     "TokenPurpose",
     "User",
     "UserSession",

@@ -4,17 +4,24 @@ id-bearing endpoint called by tenant B (session and API key) with tenant A's ids
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI
 
+from api.core.crypto import CredentialCipher
+from api.models import StoreConnection, StoreKind, StoreStatus
 from api.openapi import build_openapi
+from api.stores.credentials import seal_credentials
 from tests.helpers import Browser, make_browser, signup, unique_email
+from tests.jobs.helpers import create_job
+from tests.products.images import photo
 
 SPEC = build_openapi()
-# Not tenant-scoped: platform admin routes (their own tests check that only admins get in).
-NOT_TENANT_SCOPED = ("/api/v1/admin/",)
+# Not tenant-scoped: platform admin routes (their own tests check that only admins get in), and signed file
+# links, which are public and protected by their signature instead (tests/products/test_images.py).
+NOT_TENANT_SCOPED = ("/api/v1/admin/", "/api/v1/files/")
 
 IdFactory = Callable[[Browser, dict[str, Any]], Awaitable[str]]
 
@@ -32,11 +39,60 @@ async def _api_key_id(owner: Browser, created: dict[str, Any]) -> str:
     return str((await owner.post("/organization/api-keys", json={"name": "A's key"})).json()["id"])
 
 
+async def _notification_id(owner: Browser, created: dict[str, Any]) -> str:
+    # Sign-up grants the free trial, which leaves a notification.
+    return str((await owner.get("/notifications")).json()["items"][0]["id"])
+
+
+async def _product_id(owner: Browser, created: dict[str, Any]) -> str:
+    return str((await owner.post("/products", json={"name": "A's product"})).json()["id"])
+
+
+async def _image_id(owner: Browser, created: dict[str, Any]) -> str:
+    product_id = await _product_id(owner, created)
+    files = {"file": ("a.png", photo(8, 8, "PNG"), "image/png")}
+    return str((await owner.post(f"/products/{product_id}/images", files=files)).json()["id"])
+
+
+async def _category_id(owner: Browser, created: dict[str, Any]) -> str:
+    return str((await owner.post("/categories", json={"name": "A's category"})).json()["id"])
+
+
+async def _job_id(owner: Browser, created: dict[str, Any]) -> str:
+    # No endpoint creates a bare job; the row is made the way a domain service makes it.
+    app = owner._transport.app  # type: ignore[attr-defined]
+    return str(await create_job(app, str(created["organization"]["id"])))
+
+
+async def _store_id(owner: Browser, created: dict[str, Any]) -> str:
+    # Connecting goes through Shopify's OAuth (tests/stores); here the row is made as the callback makes it.
+    app = owner._transport.app  # type: ignore[attr-defined]
+    async with app.state.sessionmaker() as session:
+        connection = StoreConnection(
+            id=uuid.uuid4(),
+            organization_id=uuid.UUID(created["organization"]["id"]),
+            kind=StoreKind.shopify,
+            shop_domain=f"tenant-a-{uuid.uuid4().hex[:8]}.myshopify.com",
+            status=StoreStatus.active,
+            webhook_ids={},
+        )
+        seal_credentials(CredentialCipher.from_settings(app.state.settings), connection, {"access_token": "shpat_a"})
+        session.add(connection)
+        await session.commit()
+        return str(connection.id)
+
+
 # One factory per path parameter: a new kind of id needs a line here, or the test below fails.
 ID_FACTORIES: dict[str, IdFactory] = {
     "user_id": _user_id,
     "invitation_id": _invitation_id,
     "api_key_id": _api_key_id,
+    "notification_id": _notification_id,
+    "product_id": _product_id,
+    "image_id": _image_id,
+    "category_id": _category_id,
+    "job_id": _job_id,
+    "store_id": _store_id,
 }
 
 

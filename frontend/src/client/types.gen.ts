@@ -15,6 +15,28 @@ export type AcceptInvitationRequest = {
 };
 
 /**
+ * ActorOut
+ */
+export type ActorOut = {
+    type: ActorType;
+    /**
+     * User Id
+     *
+     * The member who did it (not shown for Epox support).
+     */
+    user_id: string | null;
+    /**
+     * Api Key Id
+     */
+    api_key_id: string | null;
+};
+
+/**
+ * ActorType
+ */
+export type ActorType = 'system' | 'user' | 'api_key' | 'platform_admin';
+
+/**
  * AdminOrganizationOut
  */
 export type AdminOrganizationOut = {
@@ -34,6 +56,28 @@ export type AdminOrganizationOut = {
      * Member Count
      */
     member_count: number;
+};
+
+/**
+ * AllocationOut
+ */
+export type AllocationOut = {
+    /**
+     * Lot Id
+     */
+    lot_id: string;
+    /**
+     * Amount
+     *
+     * Change to the lot's remaining credits.
+     */
+    amount: number;
+    /**
+     * Held
+     *
+     * Change to the lot's held credits.
+     */
+    held: number;
 };
 
 /**
@@ -103,6 +147,95 @@ export type AuthSession = {
 };
 
 /**
+ * BalanceOut
+ */
+export type BalanceOut = {
+    /**
+     * Available
+     *
+     * What new work can use; negative only after a clawback shortfall.
+     */
+    available: number;
+    /**
+     * Held
+     *
+     * Reserved by running jobs; charged per delivered output, the rest returned.
+     */
+    held: number;
+    /**
+     * Total
+     *
+     * available + held.
+     */
+    total: number;
+    /**
+     * Shortfall
+     *
+     * Credits owed after a refunded or disputed payment; the next top-up pays it.
+     */
+    shortfall: number;
+    /**
+     * Low Balance
+     *
+     * Available is at or under 20% of the last top-up.
+     */
+    low_balance: boolean;
+    expiring_soon: ExpiringSoonOut;
+    /**
+     * Lots
+     *
+     * Lots that still pay or hold credits, in draw-down order.
+     */
+    lots: Array<LotOut>;
+};
+
+/**
+ * CategoryOut
+ */
+export type CategoryOut = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Slug
+     */
+    slug: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Parent Id
+     */
+    parent_id: string | null;
+    /**
+     * Generation Settings
+     */
+    generation_settings: {
+        [key: string]: unknown;
+    };
+    /**
+     * Product Count
+     *
+     * Products (not archived) in this category.
+     */
+    product_count: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
  * ChangePasswordRequest
  */
 export type ChangePasswordRequest = {
@@ -117,6 +250,54 @@ export type ChangePasswordRequest = {
 };
 
 /**
+ * CostRateOut
+ */
+export type CostRateOut = {
+    /**
+     * Operation
+     */
+    operation: string;
+    /**
+     * Parameter
+     *
+     * The request setting the price depends on, if any (quality, ...).
+     */
+    parameter: string | null;
+    /**
+     * Variant
+     *
+     * The value of that setting this price is for (4k, 1080p, ...).
+     */
+    variant: string | null;
+    /**
+     * Credits
+     */
+    credits: number;
+    /**
+     * Unit
+     */
+    unit: string;
+};
+
+/**
+ * CostTableOut
+ */
+export type CostTableOut = {
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Published At
+     */
+    published_at: string;
+    /**
+     * Rates
+     */
+    rates: Array<CostRateOut>;
+};
+
+/**
  * CreateApiKeyRequest
  */
 export type CreateApiKeyRequest = {
@@ -128,6 +309,38 @@ export type CreateApiKeyRequest = {
 };
 
 /**
+ * CreateCategoryRequest
+ */
+export type CreateCategoryRequest = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Slug
+     *
+     * Unique in the workspace; made from the name.
+     */
+    slug?: string | null;
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Parent Id
+     */
+    parent_id?: string | null;
+    /**
+     * Generation Settings
+     *
+     * Generation settings for products in this category (a JSON object).
+     */
+    generation_settings?: {
+        [key: string]: unknown;
+    };
+};
+
+/**
  * CreateInvitationRequest
  */
 export type CreateInvitationRequest = {
@@ -136,6 +349,208 @@ export type CreateInvitationRequest = {
      */
     email: string;
     role?: Role;
+};
+
+/**
+ * CreateProductRequest
+ */
+export type CreateProductRequest = {
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Sku
+     */
+    sku?: string | null;
+    /**
+     * Price Minor
+     *
+     * Price in minor units (cents).
+     */
+    price_minor?: number | null;
+    /**
+     * Currency
+     *
+     * ISO 4217 code, e.g. USD.
+     */
+    currency?: string | null;
+    /**
+     * Scene Types
+     */
+    scene_types?: Array<string> | null;
+    /**
+     * Generation Settings
+     *
+     * Default generation settings for this product (a JSON object).
+     */
+    generation_settings?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Category Ids
+     */
+    category_ids?: Array<string> | null;
+    /**
+     * Primary Category Id
+     *
+     * One of `category_ids` (added to them if missing); defaults to the first.
+     */
+    primary_category_id?: string | null;
+    /**
+     * Name
+     */
+    name: string;
+};
+
+/**
+ * CreditAdjustmentOut
+ */
+export type CreditAdjustmentOut = {
+    entry: EntryOut;
+    /**
+     * Available
+     */
+    available: number;
+};
+
+/**
+ * CreditAdjustmentRequest
+ */
+export type CreditAdjustmentRequest = {
+    /**
+     * Amount
+     *
+     * Credits to add (positive) or remove (negative).
+     */
+    amount: number;
+    /**
+     * Reason
+     *
+     * Shown to the merchant in their credit history and kept in the audit log.
+     */
+    reason: string;
+};
+
+/**
+ * CreditGrantOut
+ */
+export type CreditGrantOut = {
+    lot: LotOut;
+    entry: EntryOut;
+    /**
+     * Available
+     */
+    available: number;
+};
+
+/**
+ * CreditGrantRequest
+ */
+export type CreditGrantRequest = {
+    /**
+     * Amount
+     */
+    amount: number;
+    /**
+     * Reason
+     *
+     * Shown to the merchant in their credit history and kept in the audit log.
+     */
+    reason: string;
+    /**
+     * Expires At
+     */
+    expires_at?: string | null;
+};
+
+/**
+ * EntryOut
+ */
+export type EntryOut = {
+    /**
+     * Id
+     */
+    id: string;
+    type: EntryType;
+    /**
+     * Amount
+     *
+     * Change to the total: negative for captures, expiries, clawbacks.
+     */
+    amount: number;
+    /**
+     * Held Delta
+     *
+     * Change to the held credits: positive for holds.
+     */
+    held_delta: number;
+    /**
+     * Available After
+     */
+    available_after: number;
+    /**
+     * Held After
+     */
+    held_after: number;
+    /**
+     * Reason
+     */
+    reason: string | null;
+    /**
+     * Job Id
+     */
+    job_id: string | null;
+    /**
+     * Hold Id
+     */
+    hold_id: string | null;
+    /**
+     * Item Key
+     */
+    item_key: string | null;
+    /**
+     * Lot Id
+     */
+    lot_id: string | null;
+    /**
+     * Reference
+     */
+    reference: string | null;
+    actor: ActorOut;
+    /**
+     * Allocations
+     */
+    allocations: Array<AllocationOut>;
+    /**
+     * Created At
+     */
+    created_at: string;
+};
+
+/**
+ * EntryType
+ */
+export type EntryType = 'grant' | 'hold' | 'capture' | 'release' | 'refund' | 'expire' | 'adjust' | 'clawback';
+
+/**
+ * ExpiringSoonOut
+ */
+export type ExpiringSoonOut = {
+    /**
+     * Credits
+     *
+     * Available credits that expire within 7 days.
+     */
+    credits: number;
+    /**
+     * First Expires At
+     */
+    first_expires_at: string | null;
+    /**
+     * Window Days
+     */
+    window_days?: number;
 };
 
 /**
@@ -182,6 +597,31 @@ export type HealthStatus = {
      * Redis
      */
     redis?: 'ok' | 'unavailable' | null;
+};
+
+/**
+ * ImageSyncState
+ *
+ * `local`: only here; `synced`: the same as the store's; `modified`: changed here since the last sync.
+ */
+export type ImageSyncState = 'local' | 'synced' | 'modified';
+
+/**
+ * ImportRequest
+ */
+export type ImportRequest = {
+    /**
+     * External Ids
+     *
+     * Store product ids to import (e.g. from the browse list).
+     */
+    external_ids?: Array<string> | null;
+    /**
+     * All
+     *
+     * Import every product in the store.
+     */
+    all?: boolean;
 };
 
 /**
@@ -234,6 +674,120 @@ export type InvitationPreview = {
 export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
 
 /**
+ * JobError
+ */
+export type JobError = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Message
+     */
+    message: string;
+};
+
+/**
+ * JobKind
+ */
+export type JobKind = 'image' | 'video' | 'edit' | 'upscale' | 'background_removal' | 'import' | 'sync';
+
+/**
+ * JobOut
+ */
+export type JobOut = {
+    /**
+     * Id
+     */
+    id: string;
+    kind: JobKind;
+    status: JobStatus;
+    progress: JobProgress;
+    /**
+     * Params
+     */
+    params: {
+        [key: string]: unknown;
+    };
+    /**
+     * Result
+     */
+    result: {
+        [key: string]: unknown;
+    } | null;
+    error: JobError | null;
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Max Attempts
+     */
+    max_attempts: number;
+    /**
+     * Created By User Id
+     */
+    created_by_user_id: string | null;
+    /**
+     * Created By Api Key Id
+     */
+    created_by_api_key_id: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Started At
+     */
+    started_at: string | null;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+};
+
+/**
+ * JobPage
+ */
+export type JobPage = {
+    /**
+     * Items
+     */
+    items: Array<JobOut>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+};
+
+/**
+ * JobProgress
+ */
+export type JobProgress = {
+    /**
+     * Done
+     */
+    done: number;
+    /**
+     * Failed
+     */
+    failed: number;
+    /**
+     * Total
+     */
+    total: number;
+    /**
+     * Percent
+     */
+    percent: number;
+};
+
+/**
+ * JobStatus
+ */
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+
+/**
  * LoginRequest
  */
 export type LoginRequest = {
@@ -246,6 +800,72 @@ export type LoginRequest = {
      */
     password: string;
 };
+
+/**
+ * LotCategory
+ */
+export type LotCategory = 'paid' | 'promotional';
+
+/**
+ * LotOut
+ */
+export type LotOut = {
+    /**
+     * Id
+     */
+    id: string;
+    source: LotSource;
+    category: LotCategory;
+    /**
+     * Amount
+     *
+     * Credits granted.
+     */
+    amount: number;
+    /**
+     * Remaining
+     *
+     * Not yet spent or expired (includes the held part).
+     */
+    remaining: number;
+    /**
+     * Held
+     *
+     * Reserved by running jobs.
+     */
+    held: number;
+    /**
+     * Available
+     *
+     * What this lot can still pay for new work (0 once it has expired).
+     */
+    available: number;
+    /**
+     * Effective At
+     */
+    effective_at: string;
+    /**
+     * Expires At
+     */
+    expires_at: string | null;
+    /**
+     * Priority
+     */
+    priority: number;
+    /**
+     * Reason
+     */
+    reason: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+};
+
+/**
+ * LotSource
+ */
+export type LotSource = 'trial' | 'allotment' | 'pack' | 'promo' | 'compensation' | 'rollover' | 'adjustment';
 
 /**
  * Me
@@ -289,6 +909,60 @@ export type MemberOut = {
 export type MembershipOut = {
     organization: OrganizationOut;
     role: Role;
+};
+
+/**
+ * NotificationOut
+ */
+export type NotificationOut = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Kind
+     */
+    kind: string;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Body
+     */
+    body: string;
+    /**
+     * Data
+     */
+    data: {
+        [key: string]: unknown;
+    };
+    /**
+     * Read At
+     */
+    read_at: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+};
+
+/**
+ * NotificationPage
+ */
+export type NotificationPage = {
+    /**
+     * Items
+     */
+    items: Array<NotificationOut>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+    /**
+     * Unread Count
+     */
+    unread_count: number;
 };
 
 /**
@@ -378,6 +1052,34 @@ export type PageApiKeyOut = {
 };
 
 /**
+ * Page[CategoryOut]
+ */
+export type PageCategoryOut = {
+    /**
+     * Items
+     */
+    items: Array<CategoryOut>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+};
+
+/**
+ * Page[EntryOut]
+ */
+export type PageEntryOut = {
+    /**
+     * Items
+     */
+    items: Array<EntryOut>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+};
+
+/**
  * Page[InvitationOut]
  */
 export type PageInvitationOut = {
@@ -406,6 +1108,20 @@ export type PageMemberOut = {
 };
 
 /**
+ * Page[ProductOut]
+ */
+export type PageProductOut = {
+    /**
+     * Items
+     */
+    items: Array<ProductOut>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+};
+
+/**
  * PasswordResetConfirm
  */
 export type PasswordResetConfirm = {
@@ -427,6 +1143,34 @@ export type PasswordResetRequest = {
      * Email
      */
     email: string;
+};
+
+/**
+ * PreferenceOut
+ */
+export type PreferenceOut = {
+    /**
+     * Kind
+     */
+    kind: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Email
+     */
+    email: boolean;
+};
+
+/**
+ * PreferencesOut
+ */
+export type PreferencesOut = {
+    /**
+     * Items
+     */
+    items: Array<PreferenceOut>;
 };
 
 /**
@@ -462,6 +1206,245 @@ export type Problem = {
 };
 
 /**
+ * ProductCategoryOut
+ */
+export type ProductCategoryOut = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Slug
+     */
+    slug: string;
+    /**
+     * Is Primary
+     */
+    is_primary: boolean;
+};
+
+/**
+ * ProductImageOut
+ */
+export type ProductImageOut = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Position
+     *
+     * 0-based order; the first image is shown first.
+     */
+    position: number;
+    /**
+     * Is Primary
+     */
+    is_primary: boolean;
+    /**
+     * Width
+     */
+    width: number;
+    /**
+     * Height
+     */
+    height: number;
+    /**
+     * Content Type
+     *
+     * Of the stored original (image/jpeg, image/png or image/webp).
+     */
+    content_type: string;
+    /**
+     * Size Bytes
+     */
+    size_bytes: number;
+    sync_state: ImageSyncState;
+    /**
+     * External Id
+     */
+    external_id: string | null;
+    /**
+     * Source Url
+     *
+     * The URL the image was imported from, if any.
+     */
+    source_url: string | null;
+    /**
+     * Preview Url
+     *
+     * Signed, time-limited URL of a WebP preview (at most 1024 px).
+     */
+    preview_url: string;
+    /**
+     * Original Url
+     *
+     * Signed, time-limited URL of the cleaned original.
+     */
+    original_url: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+};
+
+/**
+ * ProductOut
+ */
+export type ProductOut = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Sku
+     */
+    sku: string | null;
+    /**
+     * Price Minor
+     *
+     * Price in minor units (cents) of `currency`.
+     */
+    price_minor: number | null;
+    /**
+     * Currency
+     */
+    currency: string | null;
+    source: ProductSource;
+    /**
+     * Store Id
+     *
+     * The store connection an imported product came from.
+     */
+    store_id: string | null;
+    /**
+     * External Id
+     */
+    external_id: string | null;
+    /**
+     * External Url
+     */
+    external_url: string | null;
+    /**
+     * Scene Types
+     */
+    scene_types: Array<string>;
+    /**
+     * Generation Settings
+     */
+    generation_settings: {
+        [key: string]: unknown;
+    };
+    /**
+     * Archived
+     */
+    archived: boolean;
+    /**
+     * Archived At
+     */
+    archived_at: string | null;
+    /**
+     * Categories
+     */
+    categories: Array<ProductCategoryOut>;
+    /**
+     * Primary Category Id
+     */
+    primary_category_id: string | null;
+    /**
+     * Images
+     */
+    images: Array<ProductImageOut>;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * ProductSource
+ */
+export type ProductSource = 'uploaded' | 'imported';
+
+/**
+ * ReadAllOut
+ */
+export type ReadAllOut = {
+    /**
+     * Marked Read
+     */
+    marked_read: number;
+};
+
+/**
+ * RemoteProductOut
+ */
+export type RemoteProductOut = {
+    /**
+     * External Id
+     */
+    external_id: string;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Sku
+     */
+    sku: string | null;
+    /**
+     * Price
+     */
+    price: string | null;
+    /**
+     * Image Url
+     */
+    image_url: string | null;
+    /**
+     * Image Count
+     */
+    image_count: number;
+    /**
+     * Collections
+     */
+    collections: Array<string>;
+    /**
+     * Imported Product Id
+     */
+    imported_product_id: string | null;
+};
+
+/**
+ * RemoteProductPage
+ */
+export type RemoteProductPage = {
+    /**
+     * Items
+     */
+    items: Array<RemoteProductOut>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+};
+
+/**
  * Role
  */
 export type Role = 'owner' | 'admin' | 'member' | 'viewer';
@@ -474,6 +1457,28 @@ export type SetActiveOrganizationRequest = {
      * Organization Id
      */
     organization_id: string;
+};
+
+/**
+ * ShopifyInstallOut
+ */
+export type ShopifyInstallOut = {
+    /**
+     * Authorize Url
+     */
+    authorize_url: string;
+};
+
+/**
+ * ShopifyInstallRequest
+ */
+export type ShopifyInstallRequest = {
+    /**
+     * Shop
+     *
+     * The shop's domain, e.g. my-store.myshopify.com.
+     */
+    shop: string;
 };
 
 /**
@@ -496,6 +1501,112 @@ export type SignupRequest = {
      * Organization Name
      */
     organization_name?: string | null;
+};
+
+/**
+ * SlotsOut
+ */
+export type SlotsOut = {
+    /**
+     * Limit
+     *
+     * Product slots the plan includes.
+     */
+    limit: number;
+    /**
+     * Used
+     *
+     * Products that are not archived.
+     */
+    used: number;
+    /**
+     * Remaining
+     */
+    remaining: number;
+};
+
+/**
+ * StoreKind
+ */
+export type StoreKind = 'shopify' | 'woocommerce';
+
+/**
+ * StoreList
+ */
+export type StoreList = {
+    /**
+     * Items
+     */
+    items: Array<StoreOut>;
+};
+
+/**
+ * StoreOut
+ *
+ * A connected store; its credentials never leave the server.
+ */
+export type StoreOut = {
+    /**
+     * Id
+     */
+    id: string;
+    kind: StoreKind;
+    /**
+     * Shop Domain
+     */
+    shop_domain: string;
+    status: StoreStatus;
+    /**
+     * Auto Sync
+     */
+    auto_sync: boolean;
+    /**
+     * Last Synced At
+     */
+    last_synced_at: string | null;
+    /**
+     * Last Error
+     */
+    last_error: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+};
+
+/**
+ * StoreStatus
+ */
+export type StoreStatus = 'active' | 'disconnected' | 'error';
+
+/**
+ * UpdateCategoryRequest
+ *
+ * Only the fields sent change; `parent_id: null` moves the category to the top level.
+ */
+export type UpdateCategoryRequest = {
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Slug
+     */
+    slug?: string | null;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Parent Id
+     */
+    parent_id?: string | null;
+    /**
+     * Generation Settings
+     */
+    generation_settings?: {
+        [key: string]: unknown;
+    } | null;
 };
 
 /**
@@ -523,6 +1634,104 @@ export type UpdateOrganizationRequest = {
      * Name
      */
     name: string;
+};
+
+/**
+ * UpdatePreferencesRequest
+ */
+export type UpdatePreferencesRequest = {
+    /**
+     * Email
+     *
+     * Per notification kind, whether to send email too, e.g. {"low_balance": false}.
+     */
+    email: {
+        [key: string]: boolean;
+    };
+};
+
+/**
+ * UpdateProductImageRequest
+ */
+export type UpdateProductImageRequest = {
+    /**
+     * Position
+     *
+     * Move the image to this 0-based position.
+     */
+    position?: number | null;
+    /**
+     * Is Primary
+     *
+     * `true` makes this the product's primary image.
+     */
+    is_primary?: boolean | null;
+};
+
+/**
+ * UpdateProductRequest
+ *
+ * Only the fields sent change; `null` clears `sku`, `price_minor`, `currency` and `primary_category_id`.
+ */
+export type UpdateProductRequest = {
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Sku
+     */
+    sku?: string | null;
+    /**
+     * Price Minor
+     *
+     * Price in minor units (cents).
+     */
+    price_minor?: number | null;
+    /**
+     * Currency
+     *
+     * ISO 4217 code, e.g. USD.
+     */
+    currency?: string | null;
+    /**
+     * Scene Types
+     */
+    scene_types?: Array<string> | null;
+    /**
+     * Generation Settings
+     *
+     * Default generation settings for this product (a JSON object).
+     */
+    generation_settings?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Category Ids
+     */
+    category_ids?: Array<string> | null;
+    /**
+     * Primary Category Id
+     *
+     * One of `category_ids` (added to them if missing); defaults to the first.
+     */
+    primary_category_id?: string | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+};
+
+/**
+ * UpdateStoreRequest
+ */
+export type UpdateStoreRequest = {
+    /**
+     * Auto Sync
+     *
+     * Push approved images to the store automatically.
+     */
+    auto_sync?: boolean | null;
 };
 
 /**
@@ -591,6 +1800,16 @@ export type VerifyEmailRequest = {
      * Token
      */
     token: string;
+};
+
+/**
+ * WebhookAck
+ */
+export type WebhookAck = {
+    /**
+     * Status
+     */
+    status: string;
 };
 
 export type HealthData = {
@@ -1581,3 +2800,1608 @@ export type ListDevOutboxResponses = {
 };
 
 export type ListDevOutboxResponse = ListDevOutboxResponses[keyof ListDevOutboxResponses];
+
+export type GetCreditBalanceData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/credits/balance';
+};
+
+export type GetCreditBalanceErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+};
+
+export type GetCreditBalanceResponses = {
+    /**
+     * Successful Response
+     */
+    200: BalanceOut;
+};
+
+export type GetCreditBalanceResponse = GetCreditBalanceResponses[keyof GetCreditBalanceResponses];
+
+export type ListCreditEntriesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Type
+         *
+         * Only these entry types.
+         */
+        type?: Array<EntryType> | null;
+        /**
+         * From
+         *
+         * From this time (inclusive).
+         */
+        from?: string | null;
+        /**
+         * To
+         *
+         * Until this time (exclusive).
+         */
+        to?: string | null;
+        /**
+         * Job Id
+         *
+         * Only the entries of this job.
+         */
+        job_id?: string | null;
+        /**
+         * Format
+         *
+         * `csv` downloads every matching entry.
+         */
+        format?: 'json' | 'csv';
+        /**
+         * Limit
+         *
+         * Items per page (max 200).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` from the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/credits/entries';
+};
+
+export type ListCreditEntriesErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ListCreditEntriesError = ListCreditEntriesErrors[keyof ListCreditEntriesErrors];
+
+export type ListCreditEntriesResponses = {
+    /**
+     * The entries (JSON or CSV)
+     */
+    200: PageEntryOut;
+};
+
+export type ListCreditEntriesResponse = ListCreditEntriesResponses[keyof ListCreditEntriesResponses];
+
+export type GetCreditCostsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/credits/costs';
+};
+
+export type GetCreditCostsResponses = {
+    /**
+     * Successful Response
+     */
+    200: CostTableOut;
+};
+
+export type GetCreditCostsResponse = GetCreditCostsResponses[keyof GetCreditCostsResponses];
+
+export type AdminGrantCreditsData = {
+    body: CreditGrantRequest;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * Any unique string (a UUID is ideal). A retry with the same key and body returns the first response instead of doing the work twice; kept 24 hours.
+         */
+        'Idempotency-Key'?: string | null;
+    };
+    path: {
+        /**
+         * Organization Id
+         */
+        organization_id: string;
+    };
+    query?: never;
+    url: '/api/v1/admin/organizations/{organization_id}/credit-grants';
+};
+
+export type AdminGrantCreditsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * platform_admin_required
+     */
+    403: unknown;
+    /**
+     * organization_not_found
+     */
+    404: unknown;
+    /**
+     * idempotency_key_reused, idempotency_request_in_flight
+     */
+    409: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AdminGrantCreditsError = AdminGrantCreditsErrors[keyof AdminGrantCreditsErrors];
+
+export type AdminGrantCreditsResponses = {
+    /**
+     * Successful Response
+     */
+    201: CreditGrantOut;
+};
+
+export type AdminGrantCreditsResponse = AdminGrantCreditsResponses[keyof AdminGrantCreditsResponses];
+
+export type AdminAdjustCreditsData = {
+    body: CreditAdjustmentRequest;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * Any unique string (a UUID is ideal). A retry with the same key and body returns the first response instead of doing the work twice; kept 24 hours.
+         */
+        'Idempotency-Key'?: string | null;
+    };
+    path: {
+        /**
+         * Organization Id
+         */
+        organization_id: string;
+    };
+    query?: never;
+    url: '/api/v1/admin/organizations/{organization_id}/credit-adjustments';
+};
+
+export type AdminAdjustCreditsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * platform_admin_required
+     */
+    403: unknown;
+    /**
+     * organization_not_found
+     */
+    404: unknown;
+    /**
+     * adjustment_exceeds_available, idempotency_key_reused, idempotency_request_in_flight
+     */
+    409: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AdminAdjustCreditsError = AdminAdjustCreditsErrors[keyof AdminAdjustCreditsErrors];
+
+export type AdminAdjustCreditsResponses = {
+    /**
+     * Successful Response
+     */
+    201: CreditAdjustmentOut;
+};
+
+export type AdminAdjustCreditsResponse = AdminAdjustCreditsResponses[keyof AdminAdjustCreditsResponses];
+
+export type ListNotificationsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Unread
+         *
+         * Only unread ones.
+         */
+        unread?: boolean;
+        /**
+         * Limit
+         *
+         * Items per page (max 200).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` from the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/notifications';
+};
+
+export type ListNotificationsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ListNotificationsError = ListNotificationsErrors[keyof ListNotificationsErrors];
+
+export type ListNotificationsResponses = {
+    /**
+     * Successful Response
+     */
+    200: NotificationPage;
+};
+
+export type ListNotificationsResponse = ListNotificationsResponses[keyof ListNotificationsResponses];
+
+export type MarkAllNotificationsReadData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/notifications/read-all';
+};
+
+export type MarkAllNotificationsReadErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+};
+
+export type MarkAllNotificationsReadResponses = {
+    /**
+     * Successful Response
+     */
+    200: ReadAllOut;
+};
+
+export type MarkAllNotificationsReadResponse = MarkAllNotificationsReadResponses[keyof MarkAllNotificationsReadResponses];
+
+export type GetNotificationPreferencesData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/notifications/preferences';
+};
+
+export type GetNotificationPreferencesErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * session_required
+     */
+    403: unknown;
+};
+
+export type GetNotificationPreferencesResponses = {
+    /**
+     * Successful Response
+     */
+    200: PreferencesOut;
+};
+
+export type GetNotificationPreferencesResponse = GetNotificationPreferencesResponses[keyof GetNotificationPreferencesResponses];
+
+export type UpdateNotificationPreferencesData = {
+    body: UpdatePreferencesRequest;
+    path?: never;
+    query?: never;
+    url: '/api/v1/notifications/preferences';
+};
+
+export type UpdateNotificationPreferencesErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * session_required
+     */
+    403: unknown;
+    /**
+     * unknown_notification_kind
+     */
+    422: unknown;
+};
+
+export type UpdateNotificationPreferencesResponses = {
+    /**
+     * Successful Response
+     */
+    200: PreferencesOut;
+};
+
+export type UpdateNotificationPreferencesResponse = UpdateNotificationPreferencesResponses[keyof UpdateNotificationPreferencesResponses];
+
+export type MarkNotificationReadData = {
+    body?: never;
+    path: {
+        /**
+         * Notification Id
+         */
+        notification_id: string;
+    };
+    query?: never;
+    url: '/api/v1/notifications/{notification_id}/read';
+};
+
+export type MarkNotificationReadErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * notification_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type MarkNotificationReadError = MarkNotificationReadErrors[keyof MarkNotificationReadErrors];
+
+export type MarkNotificationReadResponses = {
+    /**
+     * Successful Response
+     */
+    200: NotificationOut;
+};
+
+export type MarkNotificationReadResponse = MarkNotificationReadResponses[keyof MarkNotificationReadResponses];
+
+export type GetProductSlotsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/products/slots';
+};
+
+export type GetProductSlotsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+};
+
+export type GetProductSlotsResponses = {
+    /**
+     * Successful Response
+     */
+    200: SlotsOut;
+};
+
+export type GetProductSlotsResponse = GetProductSlotsResponses[keyof GetProductSlotsResponses];
+
+export type ListProductsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Query
+         *
+         * Words to find in the name, SKU or description.
+         */
+        query?: string | null;
+        /**
+         * Category Id
+         *
+         * Only products in this category.
+         */
+        category_id?: string | null;
+        /**
+         * Source
+         *
+         * Only uploaded or only imported products.
+         */
+        source?: ProductSource | null;
+        /**
+         * Store Id
+         *
+         * Only products imported from this store.
+         */
+        store_id?: string | null;
+        /**
+         * Archived
+         *
+         * List archived products instead of active ones.
+         */
+        archived?: boolean;
+        /**
+         * Limit
+         *
+         * Items per page (max 200).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` from the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/products';
+};
+
+export type ListProductsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ListProductsError = ListProductsErrors[keyof ListProductsErrors];
+
+export type ListProductsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageProductOut;
+};
+
+export type ListProductsResponse = ListProductsResponses[keyof ListProductsResponses];
+
+export type CreateProductData = {
+    body: CreateProductRequest;
+    path?: never;
+    query?: never;
+    url: '/api/v1/products';
+};
+
+export type CreateProductErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * plan_limit_reached
+     */
+    403: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type CreateProductError = CreateProductErrors[keyof CreateProductErrors];
+
+export type CreateProductResponses = {
+    /**
+     * Successful Response
+     */
+    201: ProductOut;
+};
+
+export type CreateProductResponse = CreateProductResponses[keyof CreateProductResponses];
+
+export type ArchiveProductData = {
+    body?: never;
+    path: {
+        /**
+         * Product Id
+         */
+        product_id: string;
+    };
+    query?: never;
+    url: '/api/v1/products/{product_id}';
+};
+
+export type ArchiveProductErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * product_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ArchiveProductError = ArchiveProductErrors[keyof ArchiveProductErrors];
+
+export type ArchiveProductResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProductOut;
+};
+
+export type ArchiveProductResponse = ArchiveProductResponses[keyof ArchiveProductResponses];
+
+export type GetProductData = {
+    body?: never;
+    path: {
+        /**
+         * Product Id
+         */
+        product_id: string;
+    };
+    query?: never;
+    url: '/api/v1/products/{product_id}';
+};
+
+export type GetProductErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * product_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type GetProductError = GetProductErrors[keyof GetProductErrors];
+
+export type GetProductResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProductOut;
+};
+
+export type GetProductResponse = GetProductResponses[keyof GetProductResponses];
+
+export type UpdateProductData = {
+    body: UpdateProductRequest;
+    path: {
+        /**
+         * Product Id
+         */
+        product_id: string;
+    };
+    query?: never;
+    url: '/api/v1/products/{product_id}';
+};
+
+export type UpdateProductErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * product_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type UpdateProductError = UpdateProductErrors[keyof UpdateProductErrors];
+
+export type UpdateProductResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProductOut;
+};
+
+export type UpdateProductResponse = UpdateProductResponses[keyof UpdateProductResponses];
+
+export type RestoreProductData = {
+    body?: never;
+    path: {
+        /**
+         * Product Id
+         */
+        product_id: string;
+    };
+    query?: never;
+    url: '/api/v1/products/{product_id}/restore';
+};
+
+export type RestoreProductErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * plan_limit_reached
+     */
+    403: unknown;
+    /**
+     * product_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type RestoreProductError = RestoreProductErrors[keyof RestoreProductErrors];
+
+export type RestoreProductResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProductOut;
+};
+
+export type RestoreProductResponse = RestoreProductResponses[keyof RestoreProductResponses];
+
+export type AddProductImageData = {
+    /**
+     * UploadProductImage
+     */
+    body: {
+        /**
+         * The image file.
+         */
+        file?: Blob | File;
+        /**
+         * Instead of a file: an http(s) URL to import the image from.
+         */
+        url?: string;
+    };
+    path: {
+        /**
+         * Product Id
+         */
+        product_id: string;
+    };
+    query?: never;
+    url: '/api/v1/products/{product_id}/images';
+};
+
+export type AddProductImageErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * product_not_found
+     */
+    404: unknown;
+    /**
+     * too_many_images
+     */
+    409: unknown;
+    /**
+     * fetch_too_large, image_too_large
+     */
+    413: unknown;
+    /**
+     * unsupported_image_type
+     */
+    415: unknown;
+    /**
+     * fetch_failed, fetch_timeout, image_too_many_pixels, invalid_image, url_not_allowed
+     */
+    422: unknown;
+};
+
+export type AddProductImageResponses = {
+    /**
+     * Successful Response
+     */
+    201: ProductImageOut;
+};
+
+export type AddProductImageResponse = AddProductImageResponses[keyof AddProductImageResponses];
+
+export type DeleteProductImageData = {
+    body?: never;
+    path: {
+        /**
+         * Product Id
+         */
+        product_id: string;
+        /**
+         * Image Id
+         */
+        image_id: string;
+    };
+    query?: never;
+    url: '/api/v1/products/{product_id}/images/{image_id}';
+};
+
+export type DeleteProductImageErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * product_image_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DeleteProductImageError = DeleteProductImageErrors[keyof DeleteProductImageErrors];
+
+export type DeleteProductImageResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteProductImageResponse = DeleteProductImageResponses[keyof DeleteProductImageResponses];
+
+export type UpdateProductImageData = {
+    body: UpdateProductImageRequest;
+    path: {
+        /**
+         * Product Id
+         */
+        product_id: string;
+        /**
+         * Image Id
+         */
+        image_id: string;
+    };
+    query?: never;
+    url: '/api/v1/products/{product_id}/images/{image_id}';
+};
+
+export type UpdateProductImageErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * product_image_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type UpdateProductImageError = UpdateProductImageErrors[keyof UpdateProductImageErrors];
+
+export type UpdateProductImageResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProductImageOut;
+};
+
+export type UpdateProductImageResponse = UpdateProductImageResponses[keyof UpdateProductImageResponses];
+
+export type ListCategoriesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page (max 200).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` from the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/categories';
+};
+
+export type ListCategoriesErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ListCategoriesError = ListCategoriesErrors[keyof ListCategoriesErrors];
+
+export type ListCategoriesResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageCategoryOut;
+};
+
+export type ListCategoriesResponse = ListCategoriesResponses[keyof ListCategoriesResponses];
+
+export type CreateCategoryData = {
+    body: CreateCategoryRequest;
+    path?: never;
+    query?: never;
+    url: '/api/v1/categories';
+};
+
+export type CreateCategoryErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * category_slug_taken
+     */
+    409: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type CreateCategoryError = CreateCategoryErrors[keyof CreateCategoryErrors];
+
+export type CreateCategoryResponses = {
+    /**
+     * Successful Response
+     */
+    201: CategoryOut;
+};
+
+export type CreateCategoryResponse = CreateCategoryResponses[keyof CreateCategoryResponses];
+
+export type DeleteCategoryData = {
+    body?: never;
+    path: {
+        /**
+         * Category Id
+         */
+        category_id: string;
+    };
+    query?: never;
+    url: '/api/v1/categories/{category_id}';
+};
+
+export type DeleteCategoryErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * category_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DeleteCategoryError = DeleteCategoryErrors[keyof DeleteCategoryErrors];
+
+export type DeleteCategoryResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteCategoryResponse = DeleteCategoryResponses[keyof DeleteCategoryResponses];
+
+export type GetCategoryData = {
+    body?: never;
+    path: {
+        /**
+         * Category Id
+         */
+        category_id: string;
+    };
+    query?: never;
+    url: '/api/v1/categories/{category_id}';
+};
+
+export type GetCategoryErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * category_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type GetCategoryError = GetCategoryErrors[keyof GetCategoryErrors];
+
+export type GetCategoryResponses = {
+    /**
+     * Successful Response
+     */
+    200: CategoryOut;
+};
+
+export type GetCategoryResponse = GetCategoryResponses[keyof GetCategoryResponses];
+
+export type UpdateCategoryData = {
+    body: UpdateCategoryRequest;
+    path: {
+        /**
+         * Category Id
+         */
+        category_id: string;
+    };
+    query?: never;
+    url: '/api/v1/categories/{category_id}';
+};
+
+export type UpdateCategoryErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * category_not_found
+     */
+    404: unknown;
+    /**
+     * category_slug_taken
+     */
+    409: unknown;
+    /**
+     * category_cycle
+     */
+    422: unknown;
+};
+
+export type UpdateCategoryResponses = {
+    /**
+     * Successful Response
+     */
+    200: CategoryOut;
+};
+
+export type UpdateCategoryResponse = UpdateCategoryResponses[keyof UpdateCategoryResponses];
+
+export type DownloadFileData = {
+    body?: never;
+    path: {
+        /**
+         * Key
+         */
+        key: string;
+    };
+    query?: {
+        /**
+         * Expires
+         *
+         * Unix time the link stops working.
+         */
+        expires?: number;
+        /**
+         * Signature
+         *
+         * HMAC-SHA256 of the key and expiry.
+         */
+        signature?: string;
+    };
+    url: '/api/v1/files/{key}';
+};
+
+export type DownloadFileErrors = {
+    /**
+     * invalid_signature, signed_url_expired
+     */
+    403: unknown;
+    /**
+     * file_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DownloadFileError = DownloadFileErrors[keyof DownloadFileErrors];
+
+export type DownloadFileResponses = {
+    /**
+     * The file
+     */
+    200: Blob | File;
+};
+
+export type DownloadFileResponse = DownloadFileResponses[keyof DownloadFileResponses];
+
+export type ListJobsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Kind
+         *
+         * Only jobs of this kind.
+         */
+        kind?: JobKind | null;
+        /**
+         * Status
+         *
+         * Only jobs in this status.
+         */
+        status?: JobStatus | null;
+        /**
+         * Limit
+         *
+         * Items per page (max 200).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` from the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/jobs';
+};
+
+export type ListJobsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ListJobsError = ListJobsErrors[keyof ListJobsErrors];
+
+export type ListJobsResponses = {
+    /**
+     * Successful Response
+     */
+    200: JobPage;
+};
+
+export type ListJobsResponse = ListJobsResponses[keyof ListJobsResponses];
+
+export type GetJobData = {
+    body?: never;
+    path: {
+        /**
+         * Job Id
+         */
+        job_id: string;
+    };
+    query?: never;
+    url: '/api/v1/jobs/{job_id}';
+};
+
+export type GetJobErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * job_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type GetJobError = GetJobErrors[keyof GetJobErrors];
+
+export type GetJobResponses = {
+    /**
+     * Successful Response
+     */
+    200: JobOut;
+};
+
+export type GetJobResponse = GetJobResponses[keyof GetJobResponses];
+
+export type CancelJobData = {
+    body?: never;
+    path: {
+        /**
+         * Job Id
+         */
+        job_id: string;
+    };
+    query?: never;
+    url: '/api/v1/jobs/{job_id}/cancel';
+};
+
+export type CancelJobErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * job_not_found
+     */
+    404: unknown;
+    /**
+     * job_not_cancelable
+     */
+    409: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type CancelJobError = CancelJobErrors[keyof CancelJobErrors];
+
+export type CancelJobResponses = {
+    /**
+     * Successful Response
+     */
+    200: JobOut;
+};
+
+export type CancelJobResponse = CancelJobResponses[keyof CancelJobResponses];
+
+export type StreamJobEventsData = {
+    body?: never;
+    path: {
+        /**
+         * Job Id
+         */
+        job_id: string;
+    };
+    query?: never;
+    url: '/api/v1/jobs/{job_id}/events';
+};
+
+export type StreamJobEventsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * job_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type StreamJobEventsError = StreamJobEventsErrors[keyof StreamJobEventsErrors];
+
+export type StreamJobEventsResponses = {
+    /**
+     * progress, item, finished
+     */
+    200: unknown;
+};
+
+export type StartShopifyInstallData = {
+    body: ShopifyInstallRequest;
+    path?: never;
+    query?: never;
+    url: '/api/v1/stores/shopify/install';
+};
+
+export type StartShopifyInstallErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * store_already_connected
+     */
+    409: unknown;
+    /**
+     * invalid_shop_domain
+     */
+    422: unknown;
+    /**
+     * store_not_configured
+     */
+    503: unknown;
+};
+
+export type StartShopifyInstallResponses = {
+    /**
+     * Successful Response
+     */
+    200: ShopifyInstallOut;
+};
+
+export type StartShopifyInstallResponse = StartShopifyInstallResponses[keyof StartShopifyInstallResponses];
+
+export type ShopifyCallbackData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/stores/shopify/callback';
+};
+
+export type ListStoresData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/stores';
+};
+
+export type ListStoresErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+};
+
+export type ListStoresResponses = {
+    /**
+     * Successful Response
+     */
+    200: StoreList;
+};
+
+export type ListStoresResponse = ListStoresResponses[keyof ListStoresResponses];
+
+export type DeleteStoreData = {
+    body?: never;
+    path: {
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: never;
+    url: '/api/v1/stores/{store_id}';
+};
+
+export type DeleteStoreErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * store_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DeleteStoreError = DeleteStoreErrors[keyof DeleteStoreErrors];
+
+export type DeleteStoreResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteStoreResponse = DeleteStoreResponses[keyof DeleteStoreResponses];
+
+export type UpdateStoreData = {
+    body: UpdateStoreRequest;
+    path: {
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: never;
+    url: '/api/v1/stores/{store_id}';
+};
+
+export type UpdateStoreErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * store_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type UpdateStoreError = UpdateStoreErrors[keyof UpdateStoreErrors];
+
+export type UpdateStoreResponses = {
+    /**
+     * Successful Response
+     */
+    200: StoreOut;
+};
+
+export type UpdateStoreResponse = UpdateStoreResponses[keyof UpdateStoreResponses];
+
+export type ListRemoteProductsData = {
+    body?: never;
+    path: {
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page (max 200).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` from the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/stores/{store_id}/remote-products';
+};
+
+export type ListRemoteProductsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * store_not_found
+     */
+    404: unknown;
+    /**
+     * store_not_active
+     */
+    409: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+    /**
+     * store_request_failed
+     */
+    502: unknown;
+};
+
+export type ListRemoteProductsError = ListRemoteProductsErrors[keyof ListRemoteProductsErrors];
+
+export type ListRemoteProductsResponses = {
+    /**
+     * Successful Response
+     */
+    200: RemoteProductPage;
+};
+
+export type ListRemoteProductsResponse = ListRemoteProductsResponses[keyof ListRemoteProductsResponses];
+
+export type ImportStoreProductsData = {
+    body: ImportRequest;
+    path: {
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: never;
+    url: '/api/v1/stores/{store_id}/imports';
+};
+
+export type ImportStoreProductsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * store_not_found
+     */
+    404: unknown;
+    /**
+     * store_not_active
+     */
+    409: unknown;
+    /**
+     * invalid_import_request
+     */
+    422: unknown;
+};
+
+export type ImportStoreProductsResponses = {
+    /**
+     * Successful Response
+     */
+    202: JobOut;
+};
+
+export type ImportStoreProductsResponse = ImportStoreProductsResponses[keyof ImportStoreProductsResponses];
+
+export type ReceiveShopifyWebhookData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/webhooks/shopify';
+};
+
+export type ReceiveShopifyWebhookErrors = {
+    /**
+     * invalid_webhook
+     */
+    400: unknown;
+    /**
+     * invalid_webhook_signature
+     */
+    401: unknown;
+};
+
+export type ReceiveShopifyWebhookResponses = {
+    /**
+     * Successful Response
+     */
+    200: WebhookAck;
+};
+
+export type ReceiveShopifyWebhookResponse = ReceiveShopifyWebhookResponses[keyof ReceiveShopifyWebhookResponses];

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { BoxIcon, GearIcon, ImageIcon, SparklesIcon, StoreIcon } from '@/components/icons';
 import { Badge, Card } from '@/components/ui';
 import { useSession } from '@/features/auth/session';
+import { CreditsCard } from '@/features/credits/CreditsCard';
 import { canManageWorkspace, roleDescription, roleLabel } from '@/lib/roles';
 
 import { PageHeader } from './PageHeader';
@@ -30,6 +31,7 @@ export function DashboardPage() {
   return (
     <>
       <PageHeader title={firstName ? `Welcome, ${firstName}` : 'Welcome'} description="Here's where your workspace stands." />
+      <CreditsCard />
       <div className="grid grid--2">
         <Card title="Workspace">
           <dl className="facts">

@@ -1,6 +1,7 @@
 import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
 
 import { AcceptInvitationPage } from './AcceptInvitationPage';
+import { AdminPage } from './AdminPage';
 import { AppLayout } from './AppLayout';
 import { DashboardPage } from './DashboardPage';
 import { DevOutboxPage } from './DevOutboxPage';
@@ -8,15 +9,21 @@ import { NotFoundPage, RouteErrorPage } from './ErrorPages';
 import { ForgotPasswordPage } from './ForgotPasswordPage';
 import { LoginPage } from './LoginPage';
 import { ResetPasswordPage } from './ResetPasswordPage';
-import { AssetsPage, BillingPage, ProductsPage, StorePage, StudioPage, UsagePage } from './sections';
+import { CategoriesPage } from './CategoriesPage';
+import { ProductDetailPage } from './ProductDetailPage';
+import { ProductsPage } from './ProductsPage';
+import { AssetsPage, BillingPage, StorePage, StudioPage } from './sections';
 import {
   AccountSettingsPage,
   ApiKeysSettingsPage,
   MembersSettingsPage,
+  NotificationSettingsPage,
   WorkspaceSettingsPage,
 } from './settings/pages';
 import { SettingsLayout } from './settings/SettingsLayout';
 import { SignupPage } from './SignupPage';
+import { UsageLayout } from './usage/UsageLayout';
+import { CreditHistoryPage, UsageOverviewPage } from './usage/pages';
 import { VerifyEmailPage } from './VerifyEmailPage';
 
 export const routes: RouteObject[] = [
@@ -37,11 +44,21 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <DashboardPage /> },
           { path: 'products', element: <ProductsPage /> },
+          { path: 'products/categories', element: <CategoriesPage /> },
+          { path: 'products/:productId', element: <ProductDetailPage /> },
           { path: 'studio', element: <StudioPage /> },
           { path: 'assets', element: <AssetsPage /> },
           { path: 'store', element: <StorePage /> },
-          { path: 'usage', element: <UsagePage /> },
+          {
+            path: 'usage',
+            element: <UsageLayout />,
+            children: [
+              { index: true, element: <UsageOverviewPage /> },
+              { path: 'credits', element: <CreditHistoryPage /> },
+            ],
+          },
           { path: 'billing', element: <BillingPage /> },
+          { path: 'admin', element: <AdminPage /> },
           {
             path: 'settings',
             element: <SettingsLayout />,
@@ -50,6 +67,7 @@ export const routes: RouteObject[] = [
               { path: 'workspace', element: <WorkspaceSettingsPage /> },
               { path: 'members', element: <MembersSettingsPage /> },
               { path: 'api-keys', element: <ApiKeysSettingsPage /> },
+              { path: 'notifications', element: <NotificationSettingsPage /> },
               { path: 'account', element: <AccountSettingsPage /> },
             ],
           },

@@ -1,15 +1,6 @@
-import { BoxIcon, CardIcon, ChartIcon, ImageIcon, SparklesIcon, StoreIcon } from '@/components/icons';
+import { CardIcon, ImageIcon, SparklesIcon, StoreIcon } from '@/components/icons';
 
 import { SectionPage } from './SectionPage';
-
-export const ProductsPage = () => (
-  <SectionPage
-    title="Products"
-    icon={<BoxIcon />}
-    emptyTitle="No products yet"
-    description="Your catalog: upload product photos or import them from your store, then pick the ones to stage."
-  />
-);
 
 export const StudioPage = () => (
   <SectionPage
@@ -35,15 +26,6 @@ export const StorePage = () => (
     icon={<StoreIcon />}
     emptyTitle="No store connected"
     description="Connect Shopify or WooCommerce to import products and publish approved images back to them."
-  />
-);
-
-export const UsagePage = () => (
-  <SectionPage
-    title="Usage"
-    icon={<ChartIcon />}
-    emptyTitle="No usage yet"
-    description="Credits used per day and per action, and the full credit ledger with export."
   />
 );
 

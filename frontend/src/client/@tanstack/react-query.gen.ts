@@ -3,8 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { acceptInvitation, adminListOrganizations, changePassword, confirmPasswordReset, createApiKey, createInvitation, getMe, getOrganization, health, listApiKeys, listDevOutbox, listInvitations, listMembers, login, logout, type Options, previewInvitation, ready, removeMember, requestPasswordReset, resendVerification, revokeApiKey, revokeInvitation, setActiveOrganization, signup, updateMe, updateMember, updateOrganization, verifyEmail } from '../sdk.gen';
-import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, AdminListOrganizationsData, AdminListOrganizationsError, AdminListOrganizationsResponse, ChangePasswordData, ChangePasswordResponse, ConfirmPasswordResetData, ConfirmPasswordResetResponse, CreateApiKeyData, CreateApiKeyError, CreateApiKeyResponse, CreateInvitationData, CreateInvitationError, CreateInvitationResponse, GetMeData, GetMeResponse, GetOrganizationData, GetOrganizationResponse, HealthData, HealthResponse, ListApiKeysData, ListApiKeysError, ListApiKeysResponse, ListDevOutboxData, ListDevOutboxError, ListDevOutboxResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListMembersData, ListMembersError, ListMembersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutResponse, PreviewInvitationData, PreviewInvitationError, PreviewInvitationResponse, ReadyData, ReadyError, ReadyResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RequestPasswordResetData, RequestPasswordResetError, ResendVerificationData, RevokeApiKeyData, RevokeApiKeyError, RevokeApiKeyResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SetActiveOrganizationData, SetActiveOrganizationError, SetActiveOrganizationResponse, SignupData, SignupResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateOrganizationData, UpdateOrganizationError, UpdateOrganizationResponse, VerifyEmailData, VerifyEmailError, VerifyEmailResponse } from '../types.gen';
+import { acceptInvitation, addProductImage, adminAdjustCredits, adminGrantCredits, adminListOrganizations, archiveProduct, cancelJob, changePassword, confirmPasswordReset, createApiKey, createCategory, createInvitation, createProduct, deleteCategory, deleteProductImage, deleteStore, downloadFile, getCategory, getCreditBalance, getCreditCosts, getJob, getMe, getNotificationPreferences, getOrganization, getProduct, getProductSlots, health, importStoreProducts, listApiKeys, listCategories, listCreditEntries, listDevOutbox, listInvitations, listJobs, listMembers, listNotifications, listProducts, listRemoteProducts, listStores, login, logout, markAllNotificationsRead, markNotificationRead, type Options, previewInvitation, ready, receiveShopifyWebhook, removeMember, requestPasswordReset, resendVerification, restoreProduct, revokeApiKey, revokeInvitation, setActiveOrganization, shopifyCallback, signup, startShopifyInstall, streamJobEvents, updateCategory, updateMe, updateMember, updateNotificationPreferences, updateOrganization, updateProduct, updateProductImage, updateStore, verifyEmail } from '../sdk.gen';
+import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, AddProductImageData, AddProductImageResponse, AdminAdjustCreditsData, AdminAdjustCreditsError, AdminAdjustCreditsResponse, AdminGrantCreditsData, AdminGrantCreditsError, AdminGrantCreditsResponse, AdminListOrganizationsData, AdminListOrganizationsError, AdminListOrganizationsResponse, ArchiveProductData, ArchiveProductError, ArchiveProductResponse, CancelJobData, CancelJobError, CancelJobResponse, ChangePasswordData, ChangePasswordResponse, ConfirmPasswordResetData, ConfirmPasswordResetResponse, CreateApiKeyData, CreateApiKeyError, CreateApiKeyResponse, CreateCategoryData, CreateCategoryError, CreateCategoryResponse, CreateInvitationData, CreateInvitationError, CreateInvitationResponse, CreateProductData, CreateProductError, CreateProductResponse, DeleteCategoryData, DeleteCategoryError, DeleteCategoryResponse, DeleteProductImageData, DeleteProductImageError, DeleteProductImageResponse, DeleteStoreData, DeleteStoreError, DeleteStoreResponse, DownloadFileData, DownloadFileError, DownloadFileResponse, GetCategoryData, GetCategoryError, GetCategoryResponse, GetCreditBalanceData, GetCreditBalanceResponse, GetCreditCostsData, GetCreditCostsResponse, GetJobData, GetJobError, GetJobResponse, GetMeData, GetMeResponse, GetNotificationPreferencesData, GetNotificationPreferencesResponse, GetOrganizationData, GetOrganizationResponse, GetProductData, GetProductError, GetProductResponse, GetProductSlotsData, GetProductSlotsResponse, HealthData, HealthResponse, ImportStoreProductsData, ImportStoreProductsResponse, ListApiKeysData, ListApiKeysError, ListApiKeysResponse, ListCategoriesData, ListCategoriesError, ListCategoriesResponse, ListCreditEntriesData, ListCreditEntriesError, ListCreditEntriesResponse, ListDevOutboxData, ListDevOutboxError, ListDevOutboxResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListJobsData, ListJobsError, ListJobsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListProductsData, ListProductsError, ListProductsResponse, ListRemoteProductsData, ListRemoteProductsError, ListRemoteProductsResponse, ListStoresData, ListStoresResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutResponse, MarkAllNotificationsReadData, MarkAllNotificationsReadResponse, MarkNotificationReadData, MarkNotificationReadError, MarkNotificationReadResponse, PreviewInvitationData, PreviewInvitationError, PreviewInvitationResponse, ReadyData, ReadyError, ReadyResponse, ReceiveShopifyWebhookData, ReceiveShopifyWebhookResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RequestPasswordResetData, RequestPasswordResetError, ResendVerificationData, RestoreProductData, RestoreProductError, RestoreProductResponse, RevokeApiKeyData, RevokeApiKeyError, RevokeApiKeyResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SetActiveOrganizationData, SetActiveOrganizationError, SetActiveOrganizationResponse, ShopifyCallbackData, SignupData, SignupResponse, StartShopifyInstallData, StartShopifyInstallResponse, StreamJobEventsData, StreamJobEventsError, UpdateCategoryData, UpdateCategoryResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationPreferencesData, UpdateNotificationPreferencesResponse, UpdateOrganizationData, UpdateOrganizationError, UpdateOrganizationResponse, UpdateProductData, UpdateProductError, UpdateProductImageData, UpdateProductImageError, UpdateProductImageResponse, UpdateProductResponse, UpdateStoreData, UpdateStoreError, UpdateStoreResponse, VerifyEmailData, VerifyEmailError, VerifyEmailResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -725,3 +725,920 @@ export const listDevOutboxOptions = (options?: Options<ListDevOutboxData>) => qu
     },
     queryKey: listDevOutboxQueryKey(options)
 });
+
+export const getCreditBalanceQueryKey = (options?: Options<GetCreditBalanceData>) => createQueryKey('getCreditBalance', options);
+
+/**
+ * Get Credit Balance
+ *
+ * The workspace's credits: available, held by running jobs, expiring soon, and the lots behind them.
+ *
+ * Credits are drawn from lots in a fixed order: the lot that expires soonest first (lots that never expire last), then promotional before paid, then the lower priority number, then the oldest, then by id. Lots that have expired stop counting at once, and credits held by a running job stay reserved for it.
+ */
+export const getCreditBalanceOptions = (options?: Options<GetCreditBalanceData>) => queryOptions<GetCreditBalanceResponse, DefaultError, GetCreditBalanceResponse, ReturnType<typeof getCreditBalanceQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getCreditBalance({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getCreditBalanceQueryKey(options)
+});
+
+export const listCreditEntriesQueryKey = (options?: Options<ListCreditEntriesData>) => createQueryKey('listCreditEntries', options);
+
+/**
+ * List Credit Entries
+ *
+ * The workspace's credit history, newest first (`format=csv` exports all matching entries, oldest first).
+ */
+export const listCreditEntriesOptions = (options?: Options<ListCreditEntriesData>) => queryOptions<ListCreditEntriesResponse, ListCreditEntriesError, ListCreditEntriesResponse, ReturnType<typeof listCreditEntriesQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listCreditEntries({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listCreditEntriesQueryKey(options)
+});
+
+export const listCreditEntriesInfiniteQueryKey = (options?: Options<ListCreditEntriesData>): QueryKey<Options<ListCreditEntriesData>> => createQueryKey('listCreditEntries', options, true);
+
+/**
+ * List Credit Entries
+ *
+ * The workspace's credit history, newest first (`format=csv` exports all matching entries, oldest first).
+ */
+export const listCreditEntriesInfiniteOptions = (options?: Options<ListCreditEntriesData>) => infiniteQueryOptions<ListCreditEntriesResponse, ListCreditEntriesError, InfiniteData<ListCreditEntriesResponse>, QueryKey<Options<ListCreditEntriesData>>, string | null | Pick<QueryKey<Options<ListCreditEntriesData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListCreditEntriesData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listCreditEntries({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listCreditEntriesInfiniteQueryKey(options)
+});
+
+export const getCreditCostsQueryKey = (options?: Options<GetCreditCostsData>) => createQueryKey('getCreditCosts', options);
+
+/**
+ * Get Credit Costs
+ *
+ * Public: what each operation costs in credits (the current cost table and its version).
+ */
+export const getCreditCostsOptions = (options?: Options<GetCreditCostsData>) => queryOptions<GetCreditCostsResponse, DefaultError, GetCreditCostsResponse, ReturnType<typeof getCreditCostsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getCreditCosts({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getCreditCostsQueryKey(options)
+});
+
+/**
+ * Admin Grant Credits
+ *
+ * Platform admins: grant promotional credits with a reason (shown to the merchant, audited).
+ */
+export const adminGrantCreditsMutation = (options?: Partial<Options<AdminGrantCreditsData>>): UseMutationOptions<AdminGrantCreditsResponse, AdminGrantCreditsError, Options<AdminGrantCreditsData>> => {
+    const mutationOptions: UseMutationOptions<AdminGrantCreditsResponse, AdminGrantCreditsError, Options<AdminGrantCreditsData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await adminGrantCredits({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Admin Adjust Credits
+ *
+ * Platform admins: add or remove credits with a reason; removing below zero available is refused.
+ */
+export const adminAdjustCreditsMutation = (options?: Partial<Options<AdminAdjustCreditsData>>): UseMutationOptions<AdminAdjustCreditsResponse, AdminAdjustCreditsError, Options<AdminAdjustCreditsData>> => {
+    const mutationOptions: UseMutationOptions<AdminAdjustCreditsResponse, AdminAdjustCreditsError, Options<AdminAdjustCreditsData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await adminAdjustCredits({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const listNotificationsQueryKey = (options?: Options<ListNotificationsData>) => createQueryKey('listNotifications', options);
+
+/**
+ * List Notifications
+ *
+ * Your notifications in the active workspace, newest first, with the unread count (none for API keys).
+ */
+export const listNotificationsOptions = (options?: Options<ListNotificationsData>) => queryOptions<ListNotificationsResponse, ListNotificationsError, ListNotificationsResponse, ReturnType<typeof listNotificationsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listNotifications({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listNotificationsQueryKey(options)
+});
+
+export const listNotificationsInfiniteQueryKey = (options?: Options<ListNotificationsData>): QueryKey<Options<ListNotificationsData>> => createQueryKey('listNotifications', options, true);
+
+/**
+ * List Notifications
+ *
+ * Your notifications in the active workspace, newest first, with the unread count (none for API keys).
+ */
+export const listNotificationsInfiniteOptions = (options?: Options<ListNotificationsData>) => infiniteQueryOptions<ListNotificationsResponse, ListNotificationsError, InfiniteData<ListNotificationsResponse>, QueryKey<Options<ListNotificationsData>>, string | null | Pick<QueryKey<Options<ListNotificationsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListNotificationsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listNotifications({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listNotificationsInfiniteQueryKey(options)
+});
+
+/**
+ * Mark All Notifications Read
+ *
+ * Mark all your notifications in the active workspace as read.
+ */
+export const markAllNotificationsReadMutation = (options?: Partial<Options<MarkAllNotificationsReadData>>): UseMutationOptions<MarkAllNotificationsReadResponse, DefaultError, Options<MarkAllNotificationsReadData>> => {
+    const mutationOptions: UseMutationOptions<MarkAllNotificationsReadResponse, DefaultError, Options<MarkAllNotificationsReadData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await markAllNotificationsRead({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getNotificationPreferencesQueryKey = (options?: Options<GetNotificationPreferencesData>) => createQueryKey('getNotificationPreferences', options);
+
+/**
+ * Get Notification Preferences
+ *
+ * Which notifications also come by email (in-app ones always appear).
+ */
+export const getNotificationPreferencesOptions = (options?: Options<GetNotificationPreferencesData>) => queryOptions<GetNotificationPreferencesResponse, DefaultError, GetNotificationPreferencesResponse, ReturnType<typeof getNotificationPreferencesQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getNotificationPreferences({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getNotificationPreferencesQueryKey(options)
+});
+
+/**
+ * Update Notification Preferences
+ *
+ * Turn email on or off per notification kind; kinds left out keep their setting.
+ */
+export const updateNotificationPreferencesMutation = (options?: Partial<Options<UpdateNotificationPreferencesData>>): UseMutationOptions<UpdateNotificationPreferencesResponse, DefaultError, Options<UpdateNotificationPreferencesData>> => {
+    const mutationOptions: UseMutationOptions<UpdateNotificationPreferencesResponse, DefaultError, Options<UpdateNotificationPreferencesData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await updateNotificationPreferences({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Mark Notification Read
+ *
+ * Mark one of your notifications as read.
+ */
+export const markNotificationReadMutation = (options?: Partial<Options<MarkNotificationReadData>>): UseMutationOptions<MarkNotificationReadResponse, MarkNotificationReadError, Options<MarkNotificationReadData>> => {
+    const mutationOptions: UseMutationOptions<MarkNotificationReadResponse, MarkNotificationReadError, Options<MarkNotificationReadData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await markNotificationRead({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getProductSlotsQueryKey = (options?: Options<GetProductSlotsData>) => createQueryKey('getProductSlots', options);
+
+/**
+ * Get Product Slots
+ *
+ * Product slots: how many the plan includes, how many products (not archived) use, and how many are left.
+ */
+export const getProductSlotsOptions = (options?: Options<GetProductSlotsData>) => queryOptions<GetProductSlotsResponse, DefaultError, GetProductSlotsResponse, ReturnType<typeof getProductSlotsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getProductSlots({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getProductSlotsQueryKey(options)
+});
+
+export const listProductsQueryKey = (options?: Options<ListProductsData>) => createQueryKey('listProducts', options);
+
+/**
+ * List Products
+ *
+ * The workspace's products, newest first, with their images and categories.
+ */
+export const listProductsOptions = (options?: Options<ListProductsData>) => queryOptions<ListProductsResponse, ListProductsError, ListProductsResponse, ReturnType<typeof listProductsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listProducts({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listProductsQueryKey(options)
+});
+
+export const listProductsInfiniteQueryKey = (options?: Options<ListProductsData>): QueryKey<Options<ListProductsData>> => createQueryKey('listProducts', options, true);
+
+/**
+ * List Products
+ *
+ * The workspace's products, newest first, with their images and categories.
+ */
+export const listProductsInfiniteOptions = (options?: Options<ListProductsData>) => infiniteQueryOptions<ListProductsResponse, ListProductsError, InfiniteData<ListProductsResponse>, QueryKey<Options<ListProductsData>>, string | null | Pick<QueryKey<Options<ListProductsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListProductsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listProducts({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listProductsInfiniteQueryKey(options)
+});
+
+/**
+ * Create Product
+ *
+ * Create a product; uses one product slot (403 `plan_limit_reached` when none is left).
+ */
+export const createProductMutation = (options?: Partial<Options<CreateProductData>>): UseMutationOptions<CreateProductResponse, CreateProductError, Options<CreateProductData>> => {
+    const mutationOptions: UseMutationOptions<CreateProductResponse, CreateProductError, Options<CreateProductData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await createProduct({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Archive Product
+ *
+ * Archive a product: it keeps its images and frees its product slot; restore it any time.
+ */
+export const archiveProductMutation = (options?: Partial<Options<ArchiveProductData>>): UseMutationOptions<ArchiveProductResponse, ArchiveProductError, Options<ArchiveProductData>> => {
+    const mutationOptions: UseMutationOptions<ArchiveProductResponse, ArchiveProductError, Options<ArchiveProductData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await archiveProduct({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getProductQueryKey = (options: Options<GetProductData>) => createQueryKey('getProduct', options);
+
+/**
+ * Get Product
+ *
+ * One product with its images (signed URLs) and categories.
+ */
+export const getProductOptions = (options: Options<GetProductData>) => queryOptions<GetProductResponse, GetProductError, GetProductResponse, ReturnType<typeof getProductQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getProduct({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getProductQueryKey(options)
+});
+
+/**
+ * Update Product
+ *
+ * Change a product's fields or categories; only the fields sent change.
+ */
+export const updateProductMutation = (options?: Partial<Options<UpdateProductData>>): UseMutationOptions<UpdateProductResponse, UpdateProductError, Options<UpdateProductData>> => {
+    const mutationOptions: UseMutationOptions<UpdateProductResponse, UpdateProductError, Options<UpdateProductData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await updateProduct({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Restore Product
+ *
+ * Bring an archived product back; it uses a product slot again.
+ */
+export const restoreProductMutation = (options?: Partial<Options<RestoreProductData>>): UseMutationOptions<RestoreProductResponse, RestoreProductError, Options<RestoreProductData>> => {
+    const mutationOptions: UseMutationOptions<RestoreProductResponse, RestoreProductError, Options<RestoreProductData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await restoreProduct({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Add Product Image
+ *
+ * Add an image: upload it (multipart `file`, up to 15 MB and 40 megapixels) or import it from a URL (multipart
+ * `url`, or a JSON body `{"url": "https://..."}`). JPEG, PNG, WebP, GIF (first frame) and AVIF are accepted; the
+ * image is re-encoded without metadata, EXIF orientation applied, and gets a WebP preview.
+ */
+export const addProductImageMutation = (options?: Partial<Options<AddProductImageData>>): UseMutationOptions<AddProductImageResponse, DefaultError, Options<AddProductImageData>> => {
+    const mutationOptions: UseMutationOptions<AddProductImageResponse, DefaultError, Options<AddProductImageData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await addProductImage({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Delete Product Image
+ *
+ * Delete an image and its stored files; the next image becomes primary if this one was.
+ */
+export const deleteProductImageMutation = (options?: Partial<Options<DeleteProductImageData>>): UseMutationOptions<DeleteProductImageResponse, DeleteProductImageError, Options<DeleteProductImageData>> => {
+    const mutationOptions: UseMutationOptions<DeleteProductImageResponse, DeleteProductImageError, Options<DeleteProductImageData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await deleteProductImage({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Update Product Image
+ *
+ * Move an image to another position, or make it the primary image.
+ */
+export const updateProductImageMutation = (options?: Partial<Options<UpdateProductImageData>>): UseMutationOptions<UpdateProductImageResponse, UpdateProductImageError, Options<UpdateProductImageData>> => {
+    const mutationOptions: UseMutationOptions<UpdateProductImageResponse, UpdateProductImageError, Options<UpdateProductImageData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await updateProductImage({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const listCategoriesQueryKey = (options?: Options<ListCategoriesData>) => createQueryKey('listCategories', options);
+
+/**
+ * List Categories
+ *
+ * The workspace's categories, by name, with how many products each holds.
+ */
+export const listCategoriesOptions = (options?: Options<ListCategoriesData>) => queryOptions<ListCategoriesResponse, ListCategoriesError, ListCategoriesResponse, ReturnType<typeof listCategoriesQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listCategories({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listCategoriesQueryKey(options)
+});
+
+export const listCategoriesInfiniteQueryKey = (options?: Options<ListCategoriesData>): QueryKey<Options<ListCategoriesData>> => createQueryKey('listCategories', options, true);
+
+/**
+ * List Categories
+ *
+ * The workspace's categories, by name, with how many products each holds.
+ */
+export const listCategoriesInfiniteOptions = (options?: Options<ListCategoriesData>) => infiniteQueryOptions<ListCategoriesResponse, ListCategoriesError, InfiniteData<ListCategoriesResponse>, QueryKey<Options<ListCategoriesData>>, string | null | Pick<QueryKey<Options<ListCategoriesData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListCategoriesData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listCategories({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listCategoriesInfiniteQueryKey(options)
+});
+
+/**
+ * Create Category
+ *
+ * Create a category (the slug is made from the name unless given; it is unique in the workspace).
+ */
+export const createCategoryMutation = (options?: Partial<Options<CreateCategoryData>>): UseMutationOptions<CreateCategoryResponse, CreateCategoryError, Options<CreateCategoryData>> => {
+    const mutationOptions: UseMutationOptions<CreateCategoryResponse, CreateCategoryError, Options<CreateCategoryData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await createCategory({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Delete Category
+ *
+ * Delete a category; its subcategories move to the top level and its products stay.
+ */
+export const deleteCategoryMutation = (options?: Partial<Options<DeleteCategoryData>>): UseMutationOptions<DeleteCategoryResponse, DeleteCategoryError, Options<DeleteCategoryData>> => {
+    const mutationOptions: UseMutationOptions<DeleteCategoryResponse, DeleteCategoryError, Options<DeleteCategoryData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await deleteCategory({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getCategoryQueryKey = (options: Options<GetCategoryData>) => createQueryKey('getCategory', options);
+
+/**
+ * Get Category
+ *
+ * One category.
+ */
+export const getCategoryOptions = (options: Options<GetCategoryData>) => queryOptions<GetCategoryResponse, GetCategoryError, GetCategoryResponse, ReturnType<typeof getCategoryQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getCategory({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getCategoryQueryKey(options)
+});
+
+/**
+ * Update Category
+ *
+ * Rename, re-slug or move a category, or change its generation settings; a category cannot go inside itself.
+ */
+export const updateCategoryMutation = (options?: Partial<Options<UpdateCategoryData>>): UseMutationOptions<UpdateCategoryResponse, DefaultError, Options<UpdateCategoryData>> => {
+    const mutationOptions: UseMutationOptions<UpdateCategoryResponse, DefaultError, Options<UpdateCategoryData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await updateCategory({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const downloadFileQueryKey = (options: Options<DownloadFileData>) => createQueryKey('downloadFile', options);
+
+/**
+ * Download File
+ *
+ * Public, protected by its signature: a stored file (image previews and originals) through a signed link.
+ */
+export const downloadFileOptions = (options: Options<DownloadFileData>) => queryOptions<DownloadFileResponse, DownloadFileError, DownloadFileResponse, ReturnType<typeof downloadFileQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await downloadFile({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: downloadFileQueryKey(options)
+});
+
+export const listJobsQueryKey = (options?: Options<ListJobsData>) => createQueryKey('listJobs', options);
+
+/**
+ * List Jobs
+ *
+ * The workspace's jobs, newest first.
+ */
+export const listJobsOptions = (options?: Options<ListJobsData>) => queryOptions<ListJobsResponse, ListJobsError, ListJobsResponse, ReturnType<typeof listJobsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listJobs({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listJobsQueryKey(options)
+});
+
+export const listJobsInfiniteQueryKey = (options?: Options<ListJobsData>): QueryKey<Options<ListJobsData>> => createQueryKey('listJobs', options, true);
+
+/**
+ * List Jobs
+ *
+ * The workspace's jobs, newest first.
+ */
+export const listJobsInfiniteOptions = (options?: Options<ListJobsData>) => infiniteQueryOptions<ListJobsResponse, ListJobsError, InfiniteData<ListJobsResponse>, QueryKey<Options<ListJobsData>>, string | null | Pick<QueryKey<Options<ListJobsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListJobsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listJobs({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listJobsInfiniteQueryKey(options)
+});
+
+export const getJobQueryKey = (options: Options<GetJobData>) => createQueryKey('getJob', options);
+
+/**
+ * Get Job
+ *
+ * One job with its progress, result and error.
+ */
+export const getJobOptions = (options: Options<GetJobData>) => queryOptions<GetJobResponse, GetJobError, GetJobResponse, ReturnType<typeof getJobQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getJob({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getJobQueryKey(options)
+});
+
+/**
+ * Cancel Job
+ *
+ * Cancel a queued or running job; a running one stops at its next step.
+ */
+export const cancelJobMutation = (options?: Partial<Options<CancelJobData>>): UseMutationOptions<CancelJobResponse, CancelJobError, Options<CancelJobData>> => {
+    const mutationOptions: UseMutationOptions<CancelJobResponse, CancelJobError, Options<CancelJobData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await cancelJob({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const streamJobEventsQueryKey = (options: Options<StreamJobEventsData>) => createQueryKey('streamJobEvents', options);
+
+/**
+ * Stream Job Events
+ *
+ * Server-sent events for one job (`progress`, `item`, `finished`); the stream ends when the job does.
+ */
+export const streamJobEventsOptions = (options: Options<StreamJobEventsData>) => queryOptions<unknown, StreamJobEventsError, unknown, ReturnType<typeof streamJobEventsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await streamJobEvents({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: streamJobEventsQueryKey(options)
+});
+
+/**
+ * Start Shopify Install
+ *
+ * Start connecting a Shopify store: send the merchant to the returned URL to approve the app.
+ */
+export const startShopifyInstallMutation = (options?: Partial<Options<StartShopifyInstallData>>): UseMutationOptions<StartShopifyInstallResponse, DefaultError, Options<StartShopifyInstallData>> => {
+    const mutationOptions: UseMutationOptions<StartShopifyInstallResponse, DefaultError, Options<StartShopifyInstallData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await startShopifyInstall({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const shopifyCallbackQueryKey = (options?: Options<ShopifyCallbackData>) => createQueryKey('shopifyCallback', options);
+
+/**
+ * Shopify Callback
+ *
+ * Public: where Shopify sends the merchant back after approving; redirects to the web app's store page.
+ */
+export const shopifyCallbackOptions = (options?: Options<ShopifyCallbackData>) => queryOptions<unknown, DefaultError, unknown, ReturnType<typeof shopifyCallbackQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await shopifyCallback({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: shopifyCallbackQueryKey(options)
+});
+
+export const listStoresQueryKey = (options?: Options<ListStoresData>) => createQueryKey('listStores', options);
+
+/**
+ * List Stores
+ *
+ * The workspace's connected stores.
+ */
+export const listStoresOptions = (options?: Options<ListStoresData>) => queryOptions<ListStoresResponse, DefaultError, ListStoresResponse, ReturnType<typeof listStoresQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listStores({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listStoresQueryKey(options)
+});
+
+/**
+ * Delete Store
+ *
+ * Disconnect a store and forget its token; imported products stay in the catalog.
+ */
+export const deleteStoreMutation = (options?: Partial<Options<DeleteStoreData>>): UseMutationOptions<DeleteStoreResponse, DeleteStoreError, Options<DeleteStoreData>> => {
+    const mutationOptions: UseMutationOptions<DeleteStoreResponse, DeleteStoreError, Options<DeleteStoreData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await deleteStore({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Update Store
+ *
+ * Change a connection's settings (auto-sync).
+ */
+export const updateStoreMutation = (options?: Partial<Options<UpdateStoreData>>): UseMutationOptions<UpdateStoreResponse, UpdateStoreError, Options<UpdateStoreData>> => {
+    const mutationOptions: UseMutationOptions<UpdateStoreResponse, UpdateStoreError, Options<UpdateStoreData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await updateStore({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const listRemoteProductsQueryKey = (options: Options<ListRemoteProductsData>) => createQueryKey('listRemoteProducts', options);
+
+/**
+ * List Remote Products
+ *
+ * Browse the store's products (live from the store), marking the ones already imported.
+ */
+export const listRemoteProductsOptions = (options: Options<ListRemoteProductsData>) => queryOptions<ListRemoteProductsResponse, ListRemoteProductsError, ListRemoteProductsResponse, ReturnType<typeof listRemoteProductsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listRemoteProducts({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listRemoteProductsQueryKey(options)
+});
+
+export const listRemoteProductsInfiniteQueryKey = (options: Options<ListRemoteProductsData>): QueryKey<Options<ListRemoteProductsData>> => createQueryKey('listRemoteProducts', options, true);
+
+/**
+ * List Remote Products
+ *
+ * Browse the store's products (live from the store), marking the ones already imported.
+ */
+export const listRemoteProductsInfiniteOptions = (options: Options<ListRemoteProductsData>) => infiniteQueryOptions<ListRemoteProductsResponse, ListRemoteProductsError, InfiniteData<ListRemoteProductsResponse>, QueryKey<Options<ListRemoteProductsData>>, string | null | Pick<QueryKey<Options<ListRemoteProductsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListRemoteProductsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listRemoteProducts({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listRemoteProductsInfiniteQueryKey(options)
+});
+
+/**
+ * Import Store Products
+ *
+ * Import products from the store as a job; follow it at /jobs/{id} or its events stream.
+ */
+export const importStoreProductsMutation = (options?: Partial<Options<ImportStoreProductsData>>): UseMutationOptions<ImportStoreProductsResponse, DefaultError, Options<ImportStoreProductsData>> => {
+    const mutationOptions: UseMutationOptions<ImportStoreProductsResponse, DefaultError, Options<ImportStoreProductsData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await importStoreProducts({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Receive Shopify Webhook
+ *
+ * Public: Shopify webhooks, authenticated by their HMAC signature over the raw body.
+ */
+export const receiveShopifyWebhookMutation = (options?: Partial<Options<ReceiveShopifyWebhookData>>): UseMutationOptions<ReceiveShopifyWebhookResponse, DefaultError, Options<ReceiveShopifyWebhookData>> => {
+    const mutationOptions: UseMutationOptions<ReceiveShopifyWebhookResponse, DefaultError, Options<ReceiveShopifyWebhookData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await receiveShopifyWebhook({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};

@@ -1,4 +1,6 @@
 import { CloseIcon, MenuIcon } from '@/components/icons';
+import { HeaderBalance } from '@/features/credits/HeaderBalance';
+import { NotificationsMenu } from '@/features/notifications/NotificationsMenu';
 import { WorkspaceSwitcher } from '@/features/organization/WorkspaceSwitcher';
 
 import { UserMenu } from './UserMenu';
@@ -24,6 +26,8 @@ export function Header({ sidebarId, sidebarOpen, onToggleSidebar }: HeaderProps)
       </button>
       <WorkspaceSwitcher />
       <div className="app-header-spacer" />
+      <HeaderBalance />
+      <NotificationsMenu />
       <UserMenu />
     </header>
   );

@@ -1,6 +1,8 @@
 import { NavLink } from 'react-router';
 
 import { Logo } from '@/components/Logo';
+import { ShieldIcon } from '@/features/admin/icons';
+import { useSession } from '@/features/auth/session';
 import { cx } from '@/lib/cx';
 
 import { NAV_ITEMS } from './navigation';
@@ -13,6 +15,10 @@ interface SidebarProps {
 }
 
 export function Sidebar({ id, open, onNavigate }: SidebarProps) {
+  const { user } = useSession();
+  const items = user.is_platform_admin
+    ? [...NAV_ITEMS, { to: '/admin', label: 'Admin', icon: <ShieldIcon />, end: false }]
+    : NAV_ITEMS;
   return (
     <aside id={id} className={cx('sidebar', open && 'sidebar--open')}>
       <div className="sidebar-brand">
@@ -20,7 +26,7 @@ export function Sidebar({ id, open, onNavigate }: SidebarProps) {
       </div>
       <nav aria-label="Main" className="sidebar-nav">
         <ul>
-          {NAV_ITEMS.map((item) => (
+          {items.map((item) => (
             <li key={item.to}>
               <NavLink
                 to={item.to}

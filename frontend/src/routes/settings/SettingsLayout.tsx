@@ -8,6 +8,7 @@ const TABS = [
   { to: '/settings/workspace', label: 'Workspace' },
   { to: '/settings/members', label: 'Members' },
   { to: '/settings/api-keys', label: 'API keys' },
+  { to: '/settings/notifications', label: 'Notifications' },
   { to: '/settings/account', label: 'Account' },
 ];
 

@@ -3,6 +3,7 @@ import { ChangePasswordForm } from '@/features/auth/ChangePasswordForm';
 import { ProfileForm } from '@/features/auth/ProfileForm';
 import { InvitationsPanel } from '@/features/members/InvitationsPanel';
 import { MembersPanel } from '@/features/members/MembersPanel';
+import { NotificationPreferences } from '@/features/notifications/NotificationPreferences';
 import { WorkspaceSettings } from '@/features/organization/WorkspaceSettings';
 import { usePageTitle } from '@/lib/usePageTitle';
 
@@ -34,4 +35,9 @@ export function AccountSettingsPage() {
       <ChangePasswordForm />
     </div>
   );
+}
+
+export function NotificationSettingsPage() {
+  usePageTitle('Notifications');
+  return <NotificationPreferences />;
 }
