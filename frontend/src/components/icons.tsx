@@ -1,7 +1,8 @@
 import type { ReactNode, SVGProps } from 'react';
 
-/** Small stroke icons. Always decorative: the control next to them carries the accessible name. */
-function Icon({ children, ...props }: SVGProps<SVGSVGElement> & { children: ReactNode }) {
+/** Small stroke icons. Always decorative: the control next to them carries the accessible name. Feature folders
+ * draw their own icons with this same frame. */
+export function Icon({ children, ...props }: SVGProps<SVGSVGElement> & { children: ReactNode }) {
   return (
     <svg
       width="18"
@@ -21,7 +22,8 @@ function Icon({ children, ...props }: SVGProps<SVGSVGElement> & { children: Reac
   );
 }
 
-type P = SVGProps<SVGSVGElement>;
+export type IconProps = SVGProps<SVGSVGElement>;
+type P = IconProps;
 
 export const HomeIcon = (p: P) => (
   <Icon {...p}>

@@ -1,25 +1,7 @@
-import type { SVGProps } from 'react';
+import { Icon, type IconProps } from '@/components/icons';
 
 /** Icons only the credit screens use; decorative, like those in components/icons. */
-function Icon(props: SVGProps<SVGSVGElement>) {
-  return (
-    <svg
-      width="18"
-      height="18"
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.8"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-      {...props}
-    />
-  );
-}
-
-type P = SVGProps<SVGSVGElement>;
+type P = IconProps;
 
 export const CoinIcon = (p: P) => (
   <Icon {...p}>
