@@ -65,6 +65,9 @@ from api.models import (
 from api.notifications.service import NotificationService
 from api.organizations.repository import OrganizationRepository
 
+# Lots whose size sets the low-balance thresholds (ledger.md: percentages of the last allotment).
+_ALERT_BASE_SOURCES = frozenset({LotSource.trial, LotSource.allotment, LotSource.pack})
+
 
 class Caller(Protocol):
     """Who is calling (an `AuthContext`): a member or an API key."""
@@ -1005,12 +1008,17 @@ class CreditLedgerService:
         actor: Actor,
         idempotency_key: str | None,
     ) -> CreditEntry:
-        """A top-up: the new lot first pays off a clawback shortfall, then re-arms the low-balance alerts."""
+        """A top-up: the new lot first pays off a clawback shortfall, then re-arms the low-balance alerts.
+
+        Thresholds are percentages of the last real top-up (trial, allotment or pack): a small goodwill or
+        compensation grant re-arms the alerts but must not shrink their base to almost nothing."""
         settled = min(account.debt, lot.amount)
         lot.remaining -= settled
-        if settled or account.low_balance_base != lot.amount or account.low_balance_alerted:
+        sizes_base = lot.source in _ALERT_BASE_SOURCES or account.low_balance_base is None
+        base = lot.amount if sizes_base else account.low_balance_base
+        if settled or account.low_balance_base != base or account.low_balance_alerted:
             account.debt -= settled
-            account.low_balance_base = lot.amount
+            account.low_balance_base = base
             account.low_balance_alerted = []
             await self.accounts.save(account)
         snapshot.debt = account.debt

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from api.core.time import utc_now
-from api.models import EmailMessage, LotCategory
+from api.models import EmailMessage, LotCategory, LotSource
 from tests.credits.conftest import Ledger
 from tests.helpers import Browser, signup
 from workers.credits import warn_expiring_credits
@@ -89,3 +89,16 @@ async def test_paid_credits_expiring_within_7_days_are_announced_once(
     assert notice["title"].startswith("30 paid credits expire on ")
     assert notice["data"]["credits"] == 30
     assert notice["title"] in await email_subjects(app, email)
+
+
+async def test_a_small_goodwill_grant_re_arms_but_keeps_the_thresholds_of_the_last_top_up(
+    browser: Browser, ledger: Ledger
+) -> None:
+    created = await signup(browser)
+    org = uuid.UUID(created["organization"]["id"])
+    await ledger.grant(org, 100)  # the last top-up: thresholds at 20 and 10 of 110 available
+    await ledger.hold(org, 85)  # 25 left
+    await ledger.grant(org, 1, category=LotCategory.promotional, source=LotSource.compensation)  # 26
+    await ledger.hold(org, 7)  # 19: still 20% of the 100-credit top-up, not of the 1-credit grant
+    [notice] = await notices(browser, "low_balance")
+    assert notice["data"] == {"available": 19, "threshold_percent": 20, "threshold": 20}
