@@ -71,3 +71,7 @@ class UnknownOperation(InvalidInput):
 
 class InvalidCostParameter(InvalidInput):
     code = "invalid_cost_parameter"
+
+
+class ExternalReferenceInUse(Conflict):
+    code, title = "external_reference_in_use", "This reference already paid for another workspace's credits"

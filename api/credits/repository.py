@@ -7,7 +7,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import DateTime, Integer, Select, String, Table, and_, bindparam, case, func, select, text, update
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    Select,
+    String,
+    Table,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import UUID, insert
 
 from api.core.pagination import PageParams, paginate
@@ -294,6 +308,13 @@ class CreditLotRepository(TenantRepository[CreditLot]):
             self.base_statement().where(CreditLot.external_reference == reference)
         )
         return result
+
+    async def reference_used_elsewhere(self, reference: str) -> bool:
+        """Whether another organization's lot carries this reference (references are unique platform-wide)."""
+        statement = select(
+            exists().where(CreditLot.external_reference == reference, CreditLot.organization_id != self.organization_id)
+        )
+        return bool(await self.session.scalar(statement))
 
 
 class CreditHoldRepository(TenantRepository[CreditHold]):

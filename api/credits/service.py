@@ -31,6 +31,7 @@ from api.credits.exceptions import (
     AdjustmentExceedsAvailable,
     CaptureNotFound,
     ExceedsHold,
+    ExternalReferenceInUse,
     HoldNotFound,
     HoldNotOpen,
     IdempotencyKeyConflict,
@@ -313,6 +314,8 @@ class CreditLedgerService:
                 first = await entries.grant_of(existing.id)
                 assert first is not None
                 return Grant(existing, first, created=False)
+            if await lots.reference_used_elsewhere(external_reference):
+                raise ExternalReferenceInUse(f"{external_reference} was already granted to another workspace.")
         if idempotency_key is not None:
             replay = await self._replay(entries, idempotency_key, EntryType.grant, amount)
             if replay is not None:

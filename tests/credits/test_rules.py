@@ -15,6 +15,7 @@ from api.credits.exceptions import (
     AdjustmentExceedsAvailable,
     CaptureNotFound,
     ExceedsHold,
+    ExternalReferenceInUse,
     HoldNotFound,
     HoldNotOpen,
     IdempotencyKeyConflict,
@@ -263,6 +264,22 @@ async def test_one_lot_per_external_reference(ledger: Ledger) -> None:
     assert not second.created
     assert second.lot.id == first.lot.id
     assert await ledger.available(org) == 100
+
+
+async def test_a_reference_already_paid_to_another_workspace_is_a_conflict(ledger: Ledger) -> None:
+    first_org, second_org = await ledger.organization(), await ledger.organization()
+    await ledger(
+        lambda service: service.grant(
+            first_org, 100, source=LotSource.pack, category=LotCategory.paid, external_reference="cs_1"
+        )
+    )
+    with pytest.raises(ExternalReferenceInUse):
+        await ledger(
+            lambda service: service.grant(
+                second_org, 100, source=LotSource.pack, category=LotCategory.paid, external_reference="cs_1"
+            )
+        )
+    assert await ledger.available(second_org) == 0
 
 
 async def test_the_same_idempotency_key_is_one_hold(ledger: Ledger) -> None:
