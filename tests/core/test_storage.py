@@ -3,7 +3,6 @@ signing (AWS's published examples, botocore as a second opinion) against a local
 
 from __future__ import annotations
 
-import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -25,6 +24,7 @@ from api.core.storage import (
     sigv4_sign,
     validate_key,
 )
+from tests.helpers import free_port
 
 AWS_ACCESS = "AKIAIOSFODNN7EXAMPLE"
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -139,18 +139,12 @@ def test_sigv4_presigned_urls_match_botocore(monkeypatch: pytest.MonkeyPatch) ->
     assert parse_qs(urlsplit(ours).query) == parse_qs(urlsplit(request.url).query)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[str]:
     """moto's S3 emulator on a free loopback port."""
     from moto.server import ThreadedMotoServer
 
-    port = _free_port()
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:

@@ -4,7 +4,6 @@ Chromium from Debian through Playwright. Skipped, with the reason printed, when 
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ import uvicorn
 
 from api.core.config import PROJECT_ROOT, Settings
 from api.main import create_app
+from tests.helpers import free_port
 
 DIST = PROJECT_ROOT / "frontend" / "dist"
 SCREENSHOTS = PROJECT_ROOT / "test-results"
@@ -33,18 +33,12 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def live_server(migrated: Settings) -> Iterator[str]:
     """The API serving the built SPA, in a thread with its own event loop."""
     if not (DIST / "index.html").is_file():
         pytest.skip("the SPA is not built (make test builds it)")
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     app = create_app(migrated.model_copy(update={"frontend_dist": DIST, "public_url": base_url}))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -17,16 +16,11 @@ import httpx
 import pytest
 
 from api.core.config import PROJECT_ROOT
+from tests.helpers import free_port
 
 EPOX = PROJECT_ROOT / ".venv" / "bin" / "epox"
 COLD_BUDGET_S = 180
 WARM_BUDGET_S = 15
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -77,7 +71,7 @@ def _stop(process: subprocess.Popen[str], signum: signal.Signals = signal.SIGINT
 def test_run_serves_spa_and_api_then_stops_cleanly(data_dir: Path) -> None:
     if not (PROJECT_ROOT / "frontend" / "dist" / "index.html").is_file():
         pytest.skip("the SPA is not built (make test builds it)")
-    port = _free_port()
+    port = free_port()
     process = _start(data_dir, port)
     try:
         cold = _wait_ready(process, port, COLD_BUDGET_S)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -18,7 +17,7 @@ from api.core.observability import JsonFormatter, request_id_var
 from api.mail.repository import EmailRepository
 from api.mail.service import deliver_email, queue_email
 from api.models import EmailMessage
-from tests.helpers import Browser, assert_problem
+from tests.helpers import Browser, assert_problem, free_port
 
 
 def test_production_requires_a_secret_and_secure_cookies() -> None:
@@ -49,15 +48,9 @@ class _Inbox(Message):
         self.messages.append(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def test_mail_is_sent_over_smtp_when_configured(app: FastAPI, settings: Settings) -> None:
     inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         smtp = settings.model_copy(
@@ -82,7 +75,7 @@ async def test_mail_is_sent_over_smtp_when_configured(app: FastAPI, settings: Se
 
 async def test_smtp_failure_is_recorded_and_retried(app: FastAPI, settings: Settings) -> None:
     unreachable = settings.model_copy(
-        update={"smtp_host": "127.0.0.1", "smtp_port": _free_port(), "smtp_starttls": False}
+        update={"smtp_host": "127.0.0.1", "smtp_port": free_port(), "smtp_starttls": False}
     )
     async with app.state.sessionmaker() as session:
         message = await queue_email(session, to="ada@example.com", subject="Hello", body="x")
