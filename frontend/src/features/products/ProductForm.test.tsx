@@ -7,6 +7,7 @@ import { renderApp } from '@/test/render';
 import type { Category } from './hooks';
 import { parsePrice } from './price';
 import { initialValues, productBody, validate } from './ProductForm';
+import { productFixture } from '@/test/products';
 
 const seating: Category = {
   id: 'cat-1',
@@ -21,30 +22,7 @@ const seating: Category = {
 };
 const living: Category = { ...seating, id: 'cat-2', name: 'Living room', slug: 'living-room' };
 
-function product(overrides: Record<string, unknown> = {}) {
-  return {
-    id: 'prod-1',
-    name: 'Velvet sofa',
-    description: '',
-    sku: null,
-    price_minor: null,
-    currency: null,
-    source: 'uploaded',
-    store_id: null,
-    external_id: null,
-    external_url: null,
-    scene_types: [],
-    generation_settings: {},
-    archived: false,
-    archived_at: null,
-    categories: [],
-    primary_category_id: null,
-    images: [],
-    created_at: '2025-01-01T00:00:00Z',
-    updated_at: '2025-01-01T00:00:00Z',
-    ...overrides,
-  };
-}
+const product = productFixture;
 
 describe('product form values', () => {
   it('turns typed prices into minor units and keeps one primary category', () => {

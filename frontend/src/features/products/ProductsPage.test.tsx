@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { json, makeMe, mockApi, problem } from '@/test/api';
 import { renderApp } from '@/test/render';
+import { productFixture } from '@/test/products';
 
 const image = {
   id: 'img-1',
@@ -21,28 +22,7 @@ const image = {
 };
 
 function product(id: string, name: string, extra: Record<string, unknown> = {}) {
-  return {
-    id,
-    name,
-    description: '',
-    sku: null,
-    price_minor: null,
-    currency: null,
-    source: 'uploaded',
-    store_id: null,
-    external_id: null,
-    external_url: null,
-    scene_types: [],
-    generation_settings: {},
-    archived: false,
-    archived_at: null,
-    categories: [],
-    primary_category_id: null,
-    images: [],
-    created_at: '2025-01-01T00:00:00Z',
-    updated_at: '2025-01-01T00:00:00Z',
-    ...extra,
-  };
+  return productFixture({ id, name, ...extra });
 }
 
 describe('Products page', () => {
