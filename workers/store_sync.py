@@ -2,7 +2,8 @@
 
 Each product is one short transaction that writes the product, its images and categories *and* the job's
 progress and checkpoint together, so a worker killed anywhere resumes after the last committed product and a
-product is never imported twice. Downloads and Shopify calls happen between transactions, never inside one.
+product is never imported twice. Downloads and store calls happen between transactions, never inside one. The
+platform (Shopify or WooCommerce) is behind `StoreClient`: the cursor in the checkpoint is whatever it pages by.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Awaitable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from api.core.errors import EpoxError
 from api.core.fetch import FetchPolicy, fetch_url
@@ -21,31 +23,27 @@ from api.core.time import utc_now
 from api.jobs.service import JobService
 from api.media.images import CONTENT_TYPES, ProcessedImage, process_image
 from api.products.exceptions import PlanLimitReached
+from api.stores.clients import store_client
 from api.stores.exceptions import StoreNotActive, StoreNotFound
-from api.stores.importer import RemoteImage, RemoteProduct, StoreImportService
+from api.stores.importer import StoreImportService
+from api.stores.platform import ProductPage, RemoteImage, RemoteProduct, StoreApiError, StoreClient
 from api.stores.repository import StoreWebhookEventRepository
-from api.stores.shopify import PRODUCTS_COUNT_QUERY, PRODUCTS_QUERY, ShopifyClient, ShopifyError
-from api.stores.webhooks import WEBHOOK_TASK, ShopifyWebhookService
+from api.stores.webhooks import WEBHOOK_TASK, StoreWebhookService
 from workers.jobs import JobContext, JobStopped, PermanentJobError, TransientJobError, run_job
 from workers.session import task_session
 
 logger = logging.getLogger("epox.stores")
+T = TypeVar("T")
 
 IMAGE_ACCEPT = (*CONTENT_TYPES.values(), "image/", "application/octet-stream", "binary/octet-stream")
 
 
 async def import_store_products(ctx: dict[str, Any], job_id: str) -> None:
     """arq task: run one delivery of an import job (a duplicate delivery does nothing)."""
-    await run_job(ctx, job_id, lambda job: ShopifyImport(ctx, job).run())
+    await run_job(ctx, job_id, lambda job: StoreImport(ctx, job).run())
 
 
-def _shop_query(external_ids: list[str] | None) -> str | None:
-    if not external_ids:
-        return None
-    return " OR ".join(f"id:{gid.rsplit('/', 1)[-1]}" for gid in external_ids)
-
-
-class ShopifyImport:
+class StoreImport:
     def __init__(self, ctx: dict[str, Any], job: JobContext) -> None:
         self.ctx = ctx
         self.job = job
@@ -69,10 +67,10 @@ class ShopifyImport:
     def _service(self, session: Any) -> StoreImportService:
         return StoreImportService(session, self.organization_id, settings=self.settings, storage=self.storage)
 
-    async def _call(self, client: ShopifyClient, document: str, variables: dict[str, Any]) -> dict[str, Any]:
+    async def _call(self, call: Awaitable[T]) -> T:
         try:
-            return await client.graphql_with_retries(document, variables)
-        except ShopifyError as exc:
+            return await call
+        except StoreApiError as exc:
             if exc.transient:  # waited out a few times already: let the job retry later, from its checkpoint
                 raise TransientJobError(str(exc), retry_after=exc.retry_after) from exc
             raise PermanentJobError("store_request_failed", str(exc), result=self._result()) from exc
@@ -88,28 +86,23 @@ class ShopifyImport:
                 connection, credentials = await self._service(session).active_connection(self.store_id)
             except (StoreNotFound, StoreNotActive) as exc:
                 raise PermanentJobError("store_not_active", "The store is not connected.") from exc
-            shop = connection.shop_domain
-        client = ShopifyClient(self.settings, shop, credentials["access_token"])
-        query = _shop_query(self.run_.params.get("external_ids"))
+            client: StoreClient = store_client(self.settings, connection, credentials)
+        external_ids = self.run_.params.get("external_ids")
         if not self.run_.progress_total:
-            count = await self._call(client, PRODUCTS_COUNT_QUERY, {"query": query})
-            await self.job.progress(total=int(count["productsCount"]["count"]))
+            await self.job.progress(total=await self._call(client.count_products(external_ids)))
         page_size = self.settings.store_import_page_size
         while True:
-            data = await self._call(
-                client, PRODUCTS_QUERY, {"first": page_size, "after": self.state["after"], "query": query}
+            page: ProductPage = await self._call(
+                client.product_page(limit=page_size, cursor=self.state["after"], external_ids=external_ids)
             )
-            currency = (data.get("shop") or {}).get("currencyCode")
-            page = data["products"]
-            for index, node in enumerate(page["nodes"]):
+            for index, remote in enumerate(page.products):
                 if index < self.state["skip"]:
                     continue
-                remote = RemoteProduct.from_node(node, currency)
                 if not await self._import_one(remote, index):
                     return self._result(stopped="slot_limit")
-            if not page["pageInfo"]["hasNextPage"]:
+            if page.next_cursor is None:
                 break
-            self.state = {**self.state, "after": page["pageInfo"]["endCursor"], "skip": 0}
+            self.state = {**self.state, "after": page.next_cursor, "skip": 0}
             await self.job.progress(checkpoint=self.state)
         async with task_session(self.ctx) as session:
             await self._service(session).mark_synced(self.store_id, utc_now())
@@ -174,7 +167,7 @@ class ShopifyImport:
 async def handle_store_webhook(ctx: dict[str, Any], event_id: str) -> None:
     """arq task: apply one stored store webhook (already processed → nothing happens)."""
     async with task_session(ctx) as session:
-        await ShopifyWebhookService(session, ctx["settings"]).handle(uuid.UUID(event_id))
+        await StoreWebhookService(session, ctx["settings"]).handle(uuid.UUID(event_id))
 
 
 # A stored webhook still unhandled after this long lost its job; the reconciler sends it again.

@@ -80,6 +80,8 @@ class Fetched:
     url: str  # after redirects
     content_type: str
     body: bytes
+    status: int = 200
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
@@ -202,15 +204,17 @@ async def _vet(url: httpx.URL, policy: FetchPolicy) -> _Hop:
     return _Hop(url=url, host=host, port=port, address=str(parsed[0]))
 
 
-def _pinned_request(client: httpx.AsyncClient, hop: _Hop) -> httpx.Request:
+def _pinned_request(client: httpx.AsyncClient, hop: _Hop, call: _Call) -> httpx.Request:
     default_port = 443 if hop.url.scheme == "https" else 80
     host_header = f"[{hop.host}]" if ":" in hop.host else hop.host
     if hop.port != default_port:
         host_header += f":{hop.port}"
+    headers = {"User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Encoding": "identity", **call.headers}
     return client.build_request(
-        "GET",
+        call.method,
         hop.url.copy_with(host=hop.address, port=hop.port),
-        headers={"Host": host_header, "User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Encoding": "identity"},
+        headers={**headers, "Host": host_header},
+        content=call.content,
         # TLS: SNI and the certificate's name check use the real host, not the IP we connect to.
         extensions={"sni_hostname": hop.host},
     )
@@ -221,26 +225,36 @@ def _content_type_ok(content_type: str, accept: Sequence[str]) -> bool:
     return any(media == a or (a.endswith("/") and media.startswith(a)) for a in accept)
 
 
-async def _run(url: str, policy: FetchPolicy, max_bytes: int, accept: Sequence[str]) -> Fetched:
+@dataclass(frozen=True)
+class _Call:
+    method: str = "GET"
+    headers: dict[str, str] = field(default_factory=dict)
+    content: bytes | None = None
+    accept: Sequence[str] | None = None  # None: any content type, and any status is returned, not raised
+
+
+async def _run(url: str, policy: FetchPolicy, max_bytes: int, call: _Call) -> Fetched:
     current = httpx.URL(url)
     timeout = httpx.Timeout(policy.timeout, connect=min(policy.timeout, 10.0))
     # trust_env=False: no proxy or netrc from the environment; redirects are ours to check, never httpx's.
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False) as client:
         for _ in range(policy.max_redirects + 1):
             hop = await _vet(current, policy)
-            response = await client.send(_pinned_request(client, hop), stream=True)
+            response = await client.send(_pinned_request(client, hop, call), stream=True)
             try:
-                if response.status_code in REDIRECT_STATUSES:
+                # Only a GET follows redirects: replaying a write (and its credentials) elsewhere is never safe.
+                if response.status_code in REDIRECT_STATUSES and call.method == "GET":
                     location = response.headers.get("location")
                     if not location:
                         raise FetchFailed("The server answered with a redirect that goes nowhere.")
                     current = httpx.URL(urljoin(str(current), location))
                     continue
-                if response.status_code != 200:
-                    raise FetchFailed(f"The server answered {response.status_code}.")
                 content_type = response.headers.get("content-type", "")
-                if not _content_type_ok(content_type, accept):
-                    raise UrlNotAllowed(f"The URL serves {content_type or 'an unknown type'}, not an image.")
+                if call.accept is not None:
+                    if response.status_code != 200:
+                        raise FetchFailed(f"The server answered {response.status_code}.")
+                    if not _content_type_ok(content_type, call.accept):
+                        raise UrlNotAllowed(f"The URL serves {content_type or 'an unknown type'}, not an image.")
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > max_bytes:
                     raise FetchTooLarge(f"The file is larger than {max_bytes // 1_048_576} MB.")
@@ -249,26 +263,50 @@ async def _run(url: str, policy: FetchPolicy, max_bytes: int, accept: Sequence[s
                     body += chunk
                     if len(body) > max_bytes:
                         raise FetchTooLarge(f"The file is larger than {max_bytes // 1_048_576} MB.")
-                return Fetched(url=str(current), content_type=content_type, body=bytes(body))
+                return Fetched(
+                    url=str(current),
+                    content_type=content_type,
+                    body=bytes(body),
+                    status=response.status_code,
+                    headers=response.headers,
+                )
             finally:
                 await response.aclose()
     raise FetchFailed(f"The URL redirected more than {policy.max_redirects} times.")
+
+
+async def _guarded(url: str, policy: FetchPolicy, max_bytes: int, call: _Call) -> Fetched:
+    if len(url) > 2048:
+        raise UrlNotAllowed("The URL is too long.")
+    try:
+        async with asyncio.timeout(policy.timeout):
+            return await _run(url.strip(), policy, max_bytes, call)
+    except TimeoutError as exc:
+        raise FetchTimedOut(f"The request did not finish within {policy.timeout:g} seconds.") from exc
+    except httpx.TimeoutException as exc:
+        raise FetchTimedOut(f"The request did not finish within {policy.timeout:g} seconds.") from exc
+    except httpx.InvalidURL as exc:
+        raise UrlNotAllowed("This is not a valid URL.") from exc
+    except httpx.HTTPError as exc:
+        raise FetchFailed("The server could not be reached.") from exc
 
 
 async def fetch_url(
     url: str, policy: FetchPolicy, *, max_bytes: int, accept: Sequence[str] = ("image/", "application/octet-stream")
 ) -> Fetched:
     """GET `url` under the rules above. Raises `UrlNotAllowed`, `FetchFailed`, `FetchTimedOut`, `FetchTooLarge`."""
-    if len(url) > 2048:
-        raise UrlNotAllowed("The URL is too long.")
-    try:
-        async with asyncio.timeout(policy.timeout):
-            return await _run(url.strip(), policy, max_bytes, accept)
-    except TimeoutError as exc:
-        raise FetchTimedOut(f"The download did not finish within {policy.timeout:g} seconds.") from exc
-    except httpx.TimeoutException as exc:
-        raise FetchTimedOut(f"The download did not finish within {policy.timeout:g} seconds.") from exc
-    except httpx.InvalidURL as exc:
-        raise UrlNotAllowed("This is not a valid URL.") from exc
-    except httpx.HTTPError as exc:
-        raise FetchFailed("The server could not be reached.") from exc
+    return await _guarded(url, policy, max_bytes, _Call(accept=accept))
+
+
+async def request_url(
+    method: str,
+    url: str,
+    policy: FetchPolicy,
+    *,
+    max_bytes: int,
+    headers: dict[str, str] | None = None,
+    content: bytes | None = None,
+) -> Fetched:
+    """An API call to a server someone else named (a WooCommerce site): the same checks as `fetch_url`, any
+    status and content type returned to the caller; only GET follows redirects."""
+    return await _guarded(url, policy, max_bytes, _Call(method=method, headers=headers or {}, content=content))

@@ -52,6 +52,7 @@ class StoreConnection(IdMixin, TimestampsMixin, TenantMixin, Base):
     # Topic → the store's id for our subscription, so they can be removed on disconnect.
     webhook_ids: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
     last_synced_at: Mapped[datetime | None]
+    last_webhook_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(1000))
     disconnected_at: Mapped[datetime | None]
     connected_by_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -64,10 +65,16 @@ class StoreWebhookEvent(IdMixin, CreatedAtMixin, Base):
     __table_args__ = (UniqueConstraint("kind", "webhook_id"),)
 
     kind: Mapped[StoreKind] = mapped_column(Enum(StoreKind, name="store_kind", values_callable=_values))
+    # Shopify's X-Shopify-Webhook-Id; for WooCommerce `<connection id>:<X-WC-Webhook-Delivery-ID>`, since a
+    # site numbers its deliveries on its own.
     webhook_id: Mapped[str] = mapped_column(String(255))
     topic: Mapped[str] = mapped_column(String(100))
     shop_domain: Mapped[str] = mapped_column(String(255), index=True)
     # Not a tenant row: a webhook can arrive for a shop no workspace (or several) has connected.
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # WooCommerce webhooks come to a connection's own URL; Shopify's name a shop (any workspace may hold it).
+    store_connection_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("store_connections.id", ondelete="CASCADE"), index=True
+    )
     processed_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(200))

@@ -22,6 +22,13 @@ class InvalidShopDomain(InvalidInput):
         super().__init__("shop", "Use the shop's myshopify.com domain, e.g. my-store.myshopify.com.")
 
 
+class InvalidSiteUrl(InvalidInput):
+    code = "invalid_site_url"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("site_url", reason)
+
+
 class InvalidImportRequest(InvalidInput):
     code = "invalid_import_request"
 

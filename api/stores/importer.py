@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import select
@@ -26,54 +24,7 @@ from api.products.repository import CategoryRepository, ProductCategoryRepositor
 from api.products.service import ProductService
 from api.stores.credentials import open_credentials
 from api.stores.exceptions import StoreNotActive, StoreNotFound
-
-_TAGS = re.compile(r"<[^>]+>")
-
-
-@dataclass(frozen=True)
-class RemoteImage:
-    external_id: str
-    url: str
-
-
-@dataclass(frozen=True)
-class RemoteProduct:
-    external_id: str
-    title: str
-    description: str
-    sku: str | None
-    price_minor: int | None
-    currency: str | None
-    url: str | None
-    images: list[RemoteImage]
-    collections: list[tuple[str, str, str]]  # (external id, handle, title)
-
-    @classmethod
-    def from_node(cls, node: dict[str, Any], currency: str | None) -> RemoteProduct:
-        variant = (node.get("variants", {}).get("nodes") or [{}])[0]
-        return cls(
-            external_id=node["id"],
-            title=(node.get("title") or "Untitled")[:200],
-            description=_TAGS.sub("", node.get("descriptionHtml") or "").strip(),
-            sku=(variant.get("sku") or None),
-            price_minor=price_minor_units(variant.get("price")),
-            currency=currency if variant.get("price") is not None else None,
-            url=node.get("onlineStoreUrl"),
-            images=[
-                RemoteImage(m["id"], m["image"]["url"])
-                for m in node.get("media", {}).get("nodes", [])
-                if m.get("mediaContentType") == "IMAGE" and m.get("image")
-            ],
-            collections=[(c["id"], c["handle"], c["title"]) for c in node.get("collections", {}).get("nodes", [])],
-        )
-
-
-def price_minor_units(price: Any) -> int | None:
-    """Shopify's Money scalar is a decimal string; store integer minor units (2 decimals)."""
-    try:
-        return int((Decimal(str(price)) * 100).to_integral_value()) if price is not None else None
-    except InvalidOperation:
-        return None
+from api.stores.platform import RemoteImage, RemoteProduct
 
 
 class StoreImportService:

@@ -79,7 +79,13 @@ class StoreWebhookEventRepository(Repository[StoreWebhookEvent]):
     model = StoreWebhookEvent
 
     async def insert_once(
-        self, kind: StoreKind, webhook_id: str, topic: str, shop_domain: str, payload: dict[str, Any]
+        self,
+        kind: StoreKind,
+        webhook_id: str,
+        topic: str,
+        shop_domain: str,
+        payload: dict[str, Any],
+        store_connection_id: uuid.UUID | None = None,
     ) -> uuid.UUID | None:
         """The new event's id, or None when this delivery id was stored before (a retry or a replay)."""
         statement = (
@@ -92,6 +98,7 @@ class StoreWebhookEventRepository(Repository[StoreWebhookEvent]):
                 topic=topic,
                 shop_domain=shop_domain,
                 payload=payload,
+                store_connection_id=store_connection_id,
             )
             .on_conflict_do_nothing(index_elements=["kind", "webhook_id"])
             .returning(StoreWebhookEvent.id)

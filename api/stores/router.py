@@ -20,6 +20,7 @@ from api.jobs.service import Creator
 from api.stores.exceptions import (
     InvalidImportRequest,
     InvalidShopDomain,
+    InvalidSiteUrl,
     StoreAlreadyConnected,
     StoreConnectFailed,
     StoreNotActive,
@@ -35,8 +36,12 @@ from api.stores.schemas import (
     StoreList,
     StoreOut,
     UpdateStoreRequest,
+    WebhookAck,
+    WooCommerceAuthorizeOut,
+    WooCommerceAuthorizeRequest,
+    WooCommerceKeys,
 )
-from api.stores.service import ShopifyInstallService, StoreService
+from api.stores.service import ShopifyInstallService, StoreService, WooCommerceKeyService
 
 router = APIRouter(prefix="/stores", tags=["stores"], route_class=TransactionalRoute)
 TENANT = error_responses(NotAuthenticated, InsufficientRole)
@@ -78,11 +83,41 @@ async def shopify_callback(request: Request, session: Session, settings: Setting
     return RedirectResponse(f"{target}?{urlencode({'connected': connection.shop_domain})}", status_code=303)
 
 
+@router.post(
+    "/woocommerce/authorize",
+    response_model=WooCommerceAuthorizeOut,
+    responses={**TENANT, **error_responses(InvalidSiteUrl, StoreAlreadyConnected)},
+)
+async def start_woocommerce_authorize(
+    body: WooCommerceAuthorizeRequest, ctx: AdminAccess, session: Session, settings: SettingsDep, redis: RedisDep
+) -> WooCommerceAuthorizeOut:
+    """Start connecting a WooCommerce store: send the merchant to the returned URL on their site to approve
+    the API key; WooCommerce then posts the key to the callback and brings the merchant back to the Store page."""
+    url = await _stores(ctx, session, settings).start_woocommerce_authorize(body.site_url, ctx.actor_user_id, redis)
+    return WooCommerceAuthorizeOut(authorize_url=url)
+
+
+@router.post("/woocommerce/callback", response_model=WebhookAck, responses=error_responses(StoreConnectFailed))
+async def woocommerce_callback(
+    body: WooCommerceKeys, session: Session, settings: SettingsDep, redis: RedisDep
+) -> WebhookAck:
+    """Public, server to server: WooCommerce posts the approved key here; its `user_id` must be our unused nonce."""
+    await WooCommerceKeyService(session, settings, redis).complete(body)
+    return WebhookAck(status="connected")
+
+
+@router.get("/woocommerce/return", status_code=status.HTTP_303_SEE_OTHER, response_class=RedirectResponse)
+async def woocommerce_return(settings: SettingsDep, success: str = "0") -> Response:
+    """Public: where WooCommerce sends the merchant back (after posting the key when approved)."""
+    outcome = "connected" if success == "1" else "denied"
+    return RedirectResponse(f"{settings.public_url.rstrip('/')}/store?woocommerce={outcome}", status_code=303)
+
+
 @router.get("", response_model=StoreList, responses=TENANT)
 async def list_stores(ctx: ViewerAccess, session: Session, settings: SettingsDep) -> StoreList:
     """The workspace's connected stores."""
     rows = await _stores(ctx, session, settings).all()
-    return StoreList(items=[StoreOut.model_validate(row) for row in rows])
+    return StoreList(items=[StoreOut.of(row) for row in rows])
 
 
 @router.patch("/{store_id}", response_model=StoreOut, responses=STORE)
@@ -90,7 +125,7 @@ async def update_store(
     store_id: uuid.UUID, body: UpdateStoreRequest, ctx: AdminAccess, session: Session, settings: SettingsDep
 ) -> StoreOut:
     """Change a connection's settings (auto-sync)."""
-    return StoreOut.model_validate(await _stores(ctx, session, settings).update(store_id, body))
+    return StoreOut.of(await _stores(ctx, session, settings).update(store_id, body))
 
 
 @router.delete("/{store_id}", status_code=status.HTTP_204_NO_CONTENT, responses=STORE)

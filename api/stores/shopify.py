@@ -6,18 +6,27 @@ Shopify's published schema for `API_VERSION`.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from api.core.config import Settings
+from api.stores.platform import (
+    ProductPage,
+    RemoteImage,
+    RemoteProduct,
+    StoreApiError,
+    StoreUnauthorized,
+    plain_text,
+    price_minor_units,
+    with_retries,
+)
 
 API_VERSION = "2026-10"
 SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
@@ -139,19 +148,13 @@ def verify_webhook_hmac(secret: str, body: bytes, header: str | None) -> bool:
 # --- the Admin API --------------------------------------------------------------------------------------------
 
 
-class ShopifyError(Exception):
-    """Shopify refused or failed; `transient` says whether trying again later may help."""
-
-    def __init__(self, message: str, *, transient: bool, retry_after: float | None = None, status: int = 0):
-        super().__init__(message)
-        self.transient = transient
-        self.retry_after = retry_after
-        self.status = status
+class ShopifyError(StoreApiError):
+    pass
 
 
-class ShopifyUnauthorized(ShopifyError):
-    def __init__(self, message: str = "The shop refused the access token.") -> None:
-        super().__init__(message, transient=False, status=401)
+class ShopifyUnauthorized(StoreUnauthorized, ShopifyError):
+    def __init__(self) -> None:
+        super().__init__("The shop refused the access token.")
 
 
 def shop_base_url(settings: Settings, shop: str) -> str:
@@ -167,6 +170,7 @@ class ShopifyClient:
     shop: str
     access_token: str | None = None
     timeout: float = 20.0
+    max_wait: float = 30.0  # the longest throttle wait slept in place (a browse request waits less than a job)
 
     @property
     def base_url(self) -> str:
@@ -225,20 +229,73 @@ class ShopifyClient:
         return data
 
     async def graphql_with_retries(
-        self, document: str, variables: dict[str, Any], *, attempts: int = 4, max_wait: float = 30.0
+        self, document: str, variables: dict[str, Any], *, attempts: int = 4, max_wait: float | None = None
     ) -> dict[str, Any]:
         """`graphql`, waiting out throttling (at least Retry-After) and transient failures a few times."""
-        for attempt in range(1, attempts + 1):
-            try:
-                return await self.graphql(document, variables)
-            except ShopifyError as exc:
-                if not exc.transient or attempt == attempts:
-                    raise
-                wait = exc.retry_after if exc.retry_after is not None else 0.5 * 2 ** (attempt - 1)
-                if wait > max_wait:  # too long to sleep in a task: let the job retry later instead
-                    raise
-                await asyncio.sleep(wait)
-        raise AssertionError("unreachable")
+        return await with_retries(
+            lambda: self.graphql(document, variables),
+            attempts=attempts,
+            max_wait=self.max_wait if max_wait is None else max_wait,
+        )
+
+    # --- the StoreClient side (api/stores/platform.py) -------------------------------------------------------
+
+    async def count_products(self, external_ids: Sequence[str] | None) -> int:
+        data = await self.graphql_with_retries(PRODUCTS_COUNT_QUERY, {"query": _id_query(external_ids)})
+        return int(data["productsCount"]["count"])
+
+    async def product_page(
+        self, *, limit: int, cursor: str | None, external_ids: Sequence[str] | None = None
+    ) -> ProductPage:
+        variables = {"first": limit, "after": cursor, "query": _id_query(external_ids)}
+        data = await self.graphql_with_retries(PRODUCTS_QUERY, variables)
+        currency = (data.get("shop") or {}).get("currencyCode")
+        page = data["products"]
+        return ProductPage(
+            products=[product_from_node(node, currency) for node in page["nodes"]],
+            next_cursor=page["pageInfo"]["endCursor"] if page["pageInfo"]["hasNextPage"] else None,
+        )
+
+    async def register_webhooks(self, uri: str) -> dict[str, str]:
+        ids: dict[str, str] = {}
+        for topic in WEBHOOK_TOPICS:
+            variables = {"topic": topic, "webhookSubscription": {"uri": uri, "format": "JSON"}}
+            result = (await self.graphql_with_retries(WEBHOOK_CREATE, variables))["webhookSubscriptionCreate"]
+            if result["userErrors"] or not result["webhookSubscription"]:
+                raise ShopifyError(f"webhook {topic} refused: {result['userErrors']}", transient=False)
+            ids[topic] = result["webhookSubscription"]["id"]
+        return ids
+
+    async def remove_webhooks(self, webhook_ids: Mapping[str, Any]) -> None:
+        for subscription_id in webhook_ids.values():
+            # One already removed in the Shopify admin answers with a user error: as good as removed.
+            await self.graphql_with_retries(WEBHOOK_DELETE, {"id": subscription_id})
+
+
+def _id_query(external_ids: Sequence[str] | None) -> str | None:
+    """Shopify's search syntax for "these products": `id:1 OR id:2` with the numeric part of each gid."""
+    if not external_ids:
+        return None
+    return " OR ".join(f"id:{gid.rsplit('/', 1)[-1]}" for gid in external_ids)
+
+
+def product_from_node(node: dict[str, Any], currency: str | None) -> RemoteProduct:
+    variant = (node.get("variants", {}).get("nodes") or [{}])[0]
+    return RemoteProduct(
+        external_id=node["id"],
+        title=(node.get("title") or "Untitled")[:200],
+        description=plain_text(node.get("descriptionHtml")),
+        sku=(variant.get("sku") or None),
+        price_minor=price_minor_units(variant.get("price")),
+        currency=currency if variant.get("price") is not None else None,
+        url=node.get("onlineStoreUrl"),
+        images=[
+            RemoteImage(m["id"], m["image"]["url"])
+            for m in node.get("media", {}).get("nodes", [])
+            if m.get("mediaContentType") == "IMAGE" and m.get("image")
+        ],
+        collections=[(c["id"], c["handle"], c["title"]) for c in node.get("collections", {}).get("nodes", [])],
+    )
 
 
 def _float(value: str | None) -> float | None:

@@ -1,7 +1,9 @@
-"""Shopify webhooks: verified on the raw body, stored once per delivery id, acknowledged at once.
+"""Store webhooks: verified on the raw body, stored once per delivery id, acknowledged at once.
 
-`app/uninstalled` revokes the shop's connections inside the request (no API call may follow it, not even one
-already queued); everything else is handled by a worker from the stored event, so the store gets its 200 fast.
+Shopify signs with the app's secret and names the shop; WooCommerce signs with the secret we gave the site when we
+created its webhooks, and posts to the connection's own URL. Shopify's `app/uninstalled` revokes the shop's
+connections inside the request (no API call may follow it, not even one already queued); everything else is
+handled by a worker from the stored event, so the store gets its answer fast.
 """
 
 from __future__ import annotations
@@ -16,21 +18,23 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.config import Settings
-from api.core.errors import BadRequest, NotAuthenticated
+from api.core.crypto import CredentialCipher
+from api.core.errors import BadRequest, NotAuthenticated, NotFound
 from api.core.queue import SYNC_QUEUE, enqueue_after_commit
 from api.core.time import utc_now
-from api.models import Product, StoreKind, StoreStatus
+from api.models import Product, StoreConnection, StoreKind, StoreStatus, StoreWebhookEvent
 from api.products.repository import ProductRepository
-from api.stores.credentials import revoke_credentials
-from api.stores.importer import price_minor_units
+from api.stores.credentials import open_credentials, revoke_credentials
+from api.stores.platform import plain_text, price_minor_units
 from api.stores.repository import StoreConnectionScanRepository, StoreWebhookEventRepository
 from api.stores.shopify import SHOP_DOMAIN, verify_webhook_hmac
+from api.stores.woocommerce import verify_webhook_signature
 
 logger = logging.getLogger("epox.stores")
 
 WEBHOOK_TASK = "handle_store_webhook"
+_PING = re.compile(rb"webhook_id=\d{1,20}")
 PRIVACY_TOPICS = frozenset({"customers/data_request", "customers/redact", "shop/redact"})
-_TAGS = re.compile(r"<[^>]+>")
 
 
 class InvalidWebhookSignature(NotAuthenticated):
@@ -41,14 +45,67 @@ class InvalidWebhook(BadRequest):
     code, title = "invalid_webhook", "Invalid webhook"
 
 
-class ShopifyWebhookService:
+class UnknownWebhookTarget(NotFound):
+    code, title = "unknown_webhook_target", "No such store connection"
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        payload = json.loads(body)
+    except ValueError as exc:
+        raise InvalidWebhook("The body is not JSON.") from exc
+    if not isinstance(payload, dict):
+        raise InvalidWebhook("The body is not a JSON object.")
+    return payload
+
+
+class StoreWebhookService:
     def __init__(self, session: AsyncSession, settings: Settings) -> None:
         self.session = session
         self.settings = settings
         self.events = StoreWebhookEventRepository(session)
         self.connections = StoreConnectionScanRepository(session)
 
-    async def receive(self, headers: Mapping[str, str], body: bytes) -> str:
+    async def receive_woocommerce(self, connection_id: uuid.UUID, headers: Mapping[str, str], body: bytes) -> str:
+        """Verify and store one WooCommerce delivery (`accepted`, `duplicate`, `ping`)."""
+        if _PING.fullmatch(body) and "x-wc-webhook-signature" not in headers:
+            # WooCommerce pings a new webhook's URL, unsigned, while we are still creating it (before the
+            # connection row exists) and refuses to create it unless the ping gets a 2xx. It writes nothing.
+            return "ping"
+        connection = await self.connections.get(connection_id)
+        if connection is None or connection.kind != StoreKind.woocommerce:
+            raise UnknownWebhookTarget()
+        credentials = open_credentials(CredentialCipher.from_settings(self.settings), connection)
+        signature = headers.get("x-wc-webhook-signature")
+        if credentials is None or not verify_webhook_signature(credentials["webhook_secret"], body, signature):
+            raise InvalidWebhookSignature("The webhook signature does not match its body.")
+        topic = headers.get("x-wc-webhook-topic", "")
+        delivery_id = headers.get("x-wc-webhook-delivery-id", "")
+        if not topic or not delivery_id:
+            raise InvalidWebhook("Topic and delivery id headers are required.")
+        payload = _json_object(body)
+        event_id = await self.events.insert_once(
+            StoreKind.woocommerce,
+            f"{connection.id}:{delivery_id}",
+            topic,
+            connection.shop_domain,
+            payload,
+            connection.id,
+        )
+        if event_id is None:
+            return "duplicate"
+        await self._seen(connection)
+        enqueue_after_commit(self.session, WEBHOOK_TASK, str(event_id), queue=SYNC_QUEUE, job_id=f"webhook:{event_id}")
+        return "accepted"
+
+    async def _seen(self, *connections: StoreConnection) -> None:
+        """Webhook health on the Store page: when each connection last heard from its store."""
+        now = utc_now()
+        for connection in connections:
+            connection.last_webhook_at = now
+        await self.session.flush()
+
+    async def receive_shopify(self, headers: Mapping[str, str], body: bytes) -> str:
         """Verify and store one delivery; returns what happened (`accepted`, `duplicate`, `revoked`)."""
         secret = self.settings.shopify_client_secret
         if not secret or not verify_webhook_hmac(secret.get_secret_value(), body, headers.get("x-shopify-hmac-sha256")):
@@ -58,15 +115,11 @@ class ShopifyWebhookService:
         webhook_id = headers.get("x-shopify-webhook-id") or headers.get("x-shopify-event-id") or ""
         if not topic or not webhook_id or not SHOP_DOMAIN.fullmatch(shop):
             raise InvalidWebhook("Topic, shop domain and webhook id headers are required.")
-        try:
-            payload = json.loads(body)
-        except ValueError as exc:
-            raise InvalidWebhook("The body is not JSON.") from exc
-        if not isinstance(payload, dict):
-            raise InvalidWebhook("The body is not a JSON object.")
+        payload = _json_object(body)
         event_id = await self.events.insert_once(StoreKind.shopify, webhook_id, topic, shop, payload)
         if event_id is None:
             return "duplicate"
+        await self._seen(*await self.connections.by_shop(StoreKind.shopify, shop, active_only=True))
         if topic == "app/uninstalled":
             revoked = await self.revoke_shop(shop)
             await self._mark(event_id, f"revoked {revoked} connection(s)")
@@ -103,10 +156,10 @@ class ShopifyWebhookService:
         event = await self.events.get(event_id, for_update=True)
         if event is None or event.processed_at is not None:
             return False
-        if event.topic in {"products/update", "products/create"}:
-            outcome = await self._product_updated(event.shop_domain, event.payload)
-        elif event.topic == "products/delete":
-            outcome = await self._product_deleted(event.shop_domain, event.payload)
+        if event.topic in {"products/update", "products/create", "product.updated", "product.created"}:
+            outcome = await self._product_updated(event)
+        elif event.topic in {"products/delete", "product.deleted"}:
+            outcome = await self._product_deleted(event)
         elif event.topic == "shop/redact":
             outcome = await self._redact_shop(event.shop_domain, event.id)
         else:
@@ -114,37 +167,51 @@ class ShopifyWebhookService:
         await self._mark(event_id, outcome)
         return True
 
-    async def _linked_products(self, shop: str, payload: dict[str, Any]) -> list[Product]:
-        gid = payload.get("admin_graphql_api_id") or f"gid://shopify/Product/{payload.get('id')}"
+    async def _linked_products(self, event: StoreWebhookEvent) -> list[Product]:
+        """The local products the event's store product was imported as (one per workspace holding the store)."""
+        payload = event.payload
+        if event.kind == StoreKind.shopify:
+            external_id = str(payload.get("admin_graphql_api_id") or f"gid://shopify/Product/{payload.get('id')}")
+            connections = await self.connections.by_shop(StoreKind.shopify, event.shop_domain, active_only=True)
+        else:
+            external_id = str(payload.get("id"))
+            connection = await self.connections.get(event.store_connection_id) if event.store_connection_id else None
+            connections = [connection] if connection is not None and connection.status == StoreStatus.active else []
         found: list[Product] = []
-        for connection in await self.connections.by_shop(StoreKind.shopify, shop, active_only=True):
+        for connection in connections:
             repository = ProductRepository(self.session, connection.organization_id)
             product = await self.session.scalar(
                 repository.base_statement()
-                .where(Product.store_connection_id == connection.id, Product.external_id == str(gid))
+                .where(Product.store_connection_id == connection.id, Product.external_id == external_id)
                 .with_for_update()
             )
             if product is not None:
                 found.append(product)
         return found
 
-    async def _product_updated(self, shop: str, payload: dict[str, Any]) -> str:
-        products = await self._linked_products(shop, payload)
-        variant = (payload.get("variants") or [{}])[0]
+    async def _product_updated(self, event: StoreWebhookEvent) -> str:
+        products = await self._linked_products(event)
+        payload = event.payload
+        if event.kind == StoreKind.shopify:  # the REST product shape: title, body_html, variants
+            variant = (payload.get("variants") or [{}])[0]
+            title, html, has_html = payload.get("title"), payload.get("body_html"), "body_html" in payload
+        else:  # WooCommerce: name, description, sku and price on the product itself
+            variant = payload
+            title, html, has_html = payload.get("name"), payload.get("description"), "description" in payload
         for product in products:
-            if payload.get("title"):
-                product.name = str(payload["title"])[:200]
-            if "body_html" in payload:
-                product.description = _TAGS.sub("", payload.get("body_html") or "").strip()
+            if title:
+                product.name = str(title)[:200]
+            if has_html:
+                product.description = plain_text(html)
             if "sku" in variant:
                 product.sku = variant.get("sku") or None
-            if variant.get("price") is not None:
+            if variant.get("price") not in (None, ""):
                 product.price_minor = price_minor_units(variant["price"])
         await self.session.flush()
         return f"updated {len(products)} product(s)"
 
-    async def _product_deleted(self, shop: str, payload: dict[str, Any]) -> str:
-        products = await self._linked_products(shop, payload)
+    async def _product_deleted(self, event: StoreWebhookEvent) -> str:
+        products = await self._linked_products(event)
         now = utc_now()
         for product in products:
             # Archived, not deleted: its images and generated assets stay, and it frees its slot.

@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, AddProductImageData, AddProductImageErrors, AddProductImageResponses, AdminAdjustCreditsData, AdminAdjustCreditsErrors, AdminAdjustCreditsResponses, AdminGrantCreditsData, AdminGrantCreditsErrors, AdminGrantCreditsResponses, AdminListOrganizationsData, AdminListOrganizationsErrors, AdminListOrganizationsResponses, ArchiveProductData, ArchiveProductErrors, ArchiveProductResponses, CancelJobData, CancelJobErrors, CancelJobResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCategoryData, CreateCategoryErrors, CreateCategoryResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreateProductData, CreateProductErrors, CreateProductResponses, DeleteCategoryData, DeleteCategoryErrors, DeleteCategoryResponses, DeleteProductImageData, DeleteProductImageErrors, DeleteProductImageResponses, DeleteStoreData, DeleteStoreErrors, DeleteStoreResponses, DownloadFileData, DownloadFileErrors, DownloadFileResponses, GetCategoryData, GetCategoryErrors, GetCategoryResponses, GetCreditBalanceData, GetCreditBalanceErrors, GetCreditBalanceResponses, GetCreditCostsData, GetCreditCostsResponses, GetJobData, GetJobErrors, GetJobResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetProductData, GetProductErrors, GetProductResponses, GetProductSlotsData, GetProductSlotsErrors, GetProductSlotsResponses, HealthData, HealthResponses, ImportStoreProductsData, ImportStoreProductsErrors, ImportStoreProductsResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListCategoriesData, ListCategoriesErrors, ListCategoriesResponses, ListCreditEntriesData, ListCreditEntriesErrors, ListCreditEntriesResponses, ListDevOutboxData, ListDevOutboxErrors, ListDevOutboxResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListRemoteProductsData, ListRemoteProductsErrors, ListRemoteProductsResponses, ListStoresData, ListStoresErrors, ListStoresResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkAllNotificationsReadData, MarkAllNotificationsReadErrors, MarkAllNotificationsReadResponses, MarkNotificationReadData, MarkNotificationReadErrors, MarkNotificationReadResponses, PreviewInvitationData, PreviewInvitationErrors, PreviewInvitationResponses, ReadyData, ReadyErrors, ReadyResponses, ReceiveShopifyWebhookData, ReceiveShopifyWebhookErrors, ReceiveShopifyWebhookResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResendVerificationData, ResendVerificationErrors, ResendVerificationResponses, RestoreProductData, RestoreProductErrors, RestoreProductResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInvitationData, RevokeInvitationErrors, RevokeInvitationResponses, SetActiveOrganizationData, SetActiveOrganizationErrors, SetActiveOrganizationResponses, ShopifyCallbackData, SignupData, SignupErrors, SignupResponses, StartShopifyInstallData, StartShopifyInstallErrors, StartShopifyInstallResponses, StreamJobEventsData, StreamJobEventsErrors, StreamJobEventsResponses, UpdateCategoryData, UpdateCategoryErrors, UpdateCategoryResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationPreferencesData, UpdateNotificationPreferencesErrors, UpdateNotificationPreferencesResponses, UpdateOrganizationData, UpdateOrganizationErrors, UpdateOrganizationResponses, UpdateProductData, UpdateProductErrors, UpdateProductImageData, UpdateProductImageErrors, UpdateProductImageResponses, UpdateProductResponses, UpdateStoreData, UpdateStoreErrors, UpdateStoreResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses } from './types.gen';
+import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, AddProductImageData, AddProductImageErrors, AddProductImageResponses, AdminAdjustCreditsData, AdminAdjustCreditsErrors, AdminAdjustCreditsResponses, AdminGrantCreditsData, AdminGrantCreditsErrors, AdminGrantCreditsResponses, AdminListOrganizationsData, AdminListOrganizationsErrors, AdminListOrganizationsResponses, ArchiveProductData, ArchiveProductErrors, ArchiveProductResponses, CancelJobData, CancelJobErrors, CancelJobResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCategoryData, CreateCategoryErrors, CreateCategoryResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreateProductData, CreateProductErrors, CreateProductResponses, DeleteCategoryData, DeleteCategoryErrors, DeleteCategoryResponses, DeleteProductImageData, DeleteProductImageErrors, DeleteProductImageResponses, DeleteStoreData, DeleteStoreErrors, DeleteStoreResponses, DownloadFileData, DownloadFileErrors, DownloadFileResponses, GetCategoryData, GetCategoryErrors, GetCategoryResponses, GetCreditBalanceData, GetCreditBalanceErrors, GetCreditBalanceResponses, GetCreditCostsData, GetCreditCostsResponses, GetJobData, GetJobErrors, GetJobResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetProductData, GetProductErrors, GetProductResponses, GetProductSlotsData, GetProductSlotsErrors, GetProductSlotsResponses, HealthData, HealthResponses, ImportStoreProductsData, ImportStoreProductsErrors, ImportStoreProductsResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListCategoriesData, ListCategoriesErrors, ListCategoriesResponses, ListCreditEntriesData, ListCreditEntriesErrors, ListCreditEntriesResponses, ListDevOutboxData, ListDevOutboxErrors, ListDevOutboxResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListRemoteProductsData, ListRemoteProductsErrors, ListRemoteProductsResponses, ListStoresData, ListStoresErrors, ListStoresResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkAllNotificationsReadData, MarkAllNotificationsReadErrors, MarkAllNotificationsReadResponses, MarkNotificationReadData, MarkNotificationReadErrors, MarkNotificationReadResponses, PreviewInvitationData, PreviewInvitationErrors, PreviewInvitationResponses, ReadyData, ReadyErrors, ReadyResponses, ReceiveShopifyWebhookData, ReceiveShopifyWebhookErrors, ReceiveShopifyWebhookResponses, ReceiveWoocommerceWebhookData, ReceiveWoocommerceWebhookErrors, ReceiveWoocommerceWebhookResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResendVerificationData, ResendVerificationErrors, ResendVerificationResponses, RestoreProductData, RestoreProductErrors, RestoreProductResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInvitationData, RevokeInvitationErrors, RevokeInvitationResponses, SetActiveOrganizationData, SetActiveOrganizationErrors, SetActiveOrganizationResponses, ShopifyCallbackData, SignupData, SignupErrors, SignupResponses, StartShopifyInstallData, StartShopifyInstallErrors, StartShopifyInstallResponses, StartWoocommerceAuthorizeData, StartWoocommerceAuthorizeErrors, StartWoocommerceAuthorizeResponses, StreamJobEventsData, StreamJobEventsErrors, StreamJobEventsResponses, UpdateCategoryData, UpdateCategoryErrors, UpdateCategoryResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationPreferencesData, UpdateNotificationPreferencesErrors, UpdateNotificationPreferencesResponses, UpdateOrganizationData, UpdateOrganizationErrors, UpdateOrganizationResponses, UpdateProductData, UpdateProductErrors, UpdateProductImageData, UpdateProductImageErrors, UpdateProductImageResponses, UpdateProductResponses, UpdateStoreData, UpdateStoreErrors, UpdateStoreResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses, WoocommerceCallbackData, WoocommerceCallbackErrors, WoocommerceCallbackResponses, WoocommerceReturnData, WoocommerceReturnErrors } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -605,6 +605,42 @@ export const startShopifyInstall = <ThrowOnError extends boolean = false>(option
 export const shopifyCallback = <ThrowOnError extends boolean = false>(options?: Options<ShopifyCallbackData, ThrowOnError>) => (options?.client ?? client).get<unknown, unknown, ThrowOnError>({ url: '/api/v1/stores/shopify/callback', ...options });
 
 /**
+ * Start Woocommerce Authorize
+ *
+ * Start connecting a WooCommerce store: send the merchant to the returned URL on their site to approve
+ * the API key; WooCommerce then posts the key to the callback and brings the merchant back to the Store page.
+ */
+export const startWoocommerceAuthorize = <ThrowOnError extends boolean = false>(options: Options<StartWoocommerceAuthorizeData, ThrowOnError>) => (options.client ?? client).post<StartWoocommerceAuthorizeResponses, StartWoocommerceAuthorizeErrors, ThrowOnError>({
+    url: '/api/v1/stores/woocommerce/authorize',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Woocommerce Callback
+ *
+ * Public, server to server: WooCommerce posts the approved key here; its `user_id` must be our unused nonce.
+ */
+export const woocommerceCallback = <ThrowOnError extends boolean = false>(options: Options<WoocommerceCallbackData, ThrowOnError>) => (options.client ?? client).post<WoocommerceCallbackResponses, WoocommerceCallbackErrors, ThrowOnError>({
+    url: '/api/v1/stores/woocommerce/callback',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Woocommerce Return
+ *
+ * Public: where WooCommerce sends the merchant back (after posting the key when approved).
+ */
+export const woocommerceReturn = <ThrowOnError extends boolean = false>(options?: Options<WoocommerceReturnData, ThrowOnError>) => (options?.client ?? client).get<unknown, WoocommerceReturnErrors, ThrowOnError>({ url: '/api/v1/stores/woocommerce/return', ...options });
+
+/**
  * List Stores
  *
  * The workspace's connected stores.
@@ -659,3 +695,10 @@ export const importStoreProducts = <ThrowOnError extends boolean = false>(option
  * Public: Shopify webhooks, authenticated by their HMAC signature over the raw body.
  */
 export const receiveShopifyWebhook = <ThrowOnError extends boolean = false>(options?: Options<ReceiveShopifyWebhookData, ThrowOnError>) => (options?.client ?? client).post<ReceiveShopifyWebhookResponses, ReceiveShopifyWebhookErrors, ThrowOnError>({ url: '/api/v1/webhooks/shopify', ...options });
+
+/**
+ * Receive Woocommerce Webhook
+ *
+ * Public: a WooCommerce site's webhooks for one connection, authenticated by their HMAC signature.
+ */
+export const receiveWoocommerceWebhook = <ThrowOnError extends boolean = false>(options: Options<ReceiveWoocommerceWebhookData, ThrowOnError>) => (options.client ?? client).post<ReceiveWoocommerceWebhookResponses, ReceiveWoocommerceWebhookErrors, ThrowOnError>({ url: '/api/v1/webhooks/woocommerce/{connection_id}', ...options });

@@ -1569,6 +1569,18 @@ export type StoreOut = {
      */
     last_error: string | null;
     /**
+     * Webhook Topics
+     *
+     * The store events Epox is subscribed to.
+     */
+    webhook_topics: Array<string>;
+    /**
+     * Last Webhook At
+     *
+     * When the store last sent a verified webhook.
+     */
+    last_webhook_at: string | null;
+    /**
      * Created At
      */
     created_at: string;
@@ -1810,6 +1822,57 @@ export type WebhookAck = {
      * Status
      */
     status: string;
+};
+
+/**
+ * WooCommerceAuthorizeOut
+ */
+export type WooCommerceAuthorizeOut = {
+    /**
+     * Authorize Url
+     */
+    authorize_url: string;
+};
+
+/**
+ * WooCommerceAuthorizeRequest
+ */
+export type WooCommerceAuthorizeRequest = {
+    /**
+     * Site Url
+     *
+     * The WordPress site's address, e.g. https://shop.example.com.
+     */
+    site_url: string;
+};
+
+/**
+ * WooCommerceKeys
+ *
+ * What WooCommerce posts to the key callback after the merchant approves (its wc-auth flow). WooCommerce's
+ * body, not ours: fields it may add are ignored.
+ */
+export type WooCommerceKeys = {
+    /**
+     * Key Id
+     */
+    key_id?: number | null;
+    /**
+     * User Id
+     */
+    user_id: string;
+    /**
+     * Consumer Key
+     */
+    consumer_key: string;
+    /**
+     * Consumer Secret
+     */
+    consumer_secret: string;
+    /**
+     * Key Permissions
+     */
+    key_permissions: string;
 };
 
 export type HealthData = {
@@ -4161,6 +4224,91 @@ export type ShopifyCallbackData = {
     url: '/api/v1/stores/shopify/callback';
 };
 
+export type StartWoocommerceAuthorizeData = {
+    body: WooCommerceAuthorizeRequest;
+    path?: never;
+    query?: never;
+    url: '/api/v1/stores/woocommerce/authorize';
+};
+
+export type StartWoocommerceAuthorizeErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * store_already_connected
+     */
+    409: unknown;
+    /**
+     * invalid_site_url
+     */
+    422: unknown;
+};
+
+export type StartWoocommerceAuthorizeResponses = {
+    /**
+     * Successful Response
+     */
+    200: WooCommerceAuthorizeOut;
+};
+
+export type StartWoocommerceAuthorizeResponse = StartWoocommerceAuthorizeResponses[keyof StartWoocommerceAuthorizeResponses];
+
+export type WoocommerceCallbackData = {
+    body: WooCommerceKeys;
+    path?: never;
+    query?: never;
+    url: '/api/v1/stores/woocommerce/callback';
+};
+
+export type WoocommerceCallbackErrors = {
+    /**
+     * store_connect_failed
+     */
+    400: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type WoocommerceCallbackError = WoocommerceCallbackErrors[keyof WoocommerceCallbackErrors];
+
+export type WoocommerceCallbackResponses = {
+    /**
+     * Successful Response
+     */
+    200: WebhookAck;
+};
+
+export type WoocommerceCallbackResponse = WoocommerceCallbackResponses[keyof WoocommerceCallbackResponses];
+
+export type WoocommerceReturnData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Success
+         */
+        success?: string;
+    };
+    url: '/api/v1/stores/woocommerce/return';
+};
+
+export type WoocommerceReturnErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type WoocommerceReturnError = WoocommerceReturnErrors[keyof WoocommerceReturnErrors];
+
 export type ListStoresData = {
     body?: never;
     path?: never;
@@ -4405,3 +4553,45 @@ export type ReceiveShopifyWebhookResponses = {
 };
 
 export type ReceiveShopifyWebhookResponse = ReceiveShopifyWebhookResponses[keyof ReceiveShopifyWebhookResponses];
+
+export type ReceiveWoocommerceWebhookData = {
+    body?: never;
+    path: {
+        /**
+         * Connection Id
+         */
+        connection_id: string;
+    };
+    query?: never;
+    url: '/api/v1/webhooks/woocommerce/{connection_id}';
+};
+
+export type ReceiveWoocommerceWebhookErrors = {
+    /**
+     * invalid_webhook
+     */
+    400: unknown;
+    /**
+     * invalid_webhook_signature
+     */
+    401: unknown;
+    /**
+     * unknown_webhook_target
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ReceiveWoocommerceWebhookError = ReceiveWoocommerceWebhookErrors[keyof ReceiveWoocommerceWebhookErrors];
+
+export type ReceiveWoocommerceWebhookResponses = {
+    /**
+     * Successful Response
+     */
+    200: WebhookAck;
+};
+
+export type ReceiveWoocommerceWebhookResponse = ReceiveWoocommerceWebhookResponses[keyof ReceiveWoocommerceWebhookResponses];

@@ -3,8 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { acceptInvitation, addProductImage, adminAdjustCredits, adminGrantCredits, adminListOrganizations, archiveProduct, cancelJob, changePassword, confirmPasswordReset, createApiKey, createCategory, createInvitation, createProduct, deleteCategory, deleteProductImage, deleteStore, downloadFile, getCategory, getCreditBalance, getCreditCosts, getJob, getMe, getNotificationPreferences, getOrganization, getProduct, getProductSlots, health, importStoreProducts, listApiKeys, listCategories, listCreditEntries, listDevOutbox, listInvitations, listJobs, listMembers, listNotifications, listProducts, listRemoteProducts, listStores, login, logout, markAllNotificationsRead, markNotificationRead, type Options, previewInvitation, ready, receiveShopifyWebhook, removeMember, requestPasswordReset, resendVerification, restoreProduct, revokeApiKey, revokeInvitation, setActiveOrganization, shopifyCallback, signup, startShopifyInstall, streamJobEvents, updateCategory, updateMe, updateMember, updateNotificationPreferences, updateOrganization, updateProduct, updateProductImage, updateStore, verifyEmail } from '../sdk.gen';
-import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, AddProductImageData, AddProductImageResponse, AdminAdjustCreditsData, AdminAdjustCreditsError, AdminAdjustCreditsResponse, AdminGrantCreditsData, AdminGrantCreditsError, AdminGrantCreditsResponse, AdminListOrganizationsData, AdminListOrganizationsError, AdminListOrganizationsResponse, ArchiveProductData, ArchiveProductError, ArchiveProductResponse, CancelJobData, CancelJobError, CancelJobResponse, ChangePasswordData, ChangePasswordResponse, ConfirmPasswordResetData, ConfirmPasswordResetResponse, CreateApiKeyData, CreateApiKeyError, CreateApiKeyResponse, CreateCategoryData, CreateCategoryError, CreateCategoryResponse, CreateInvitationData, CreateInvitationError, CreateInvitationResponse, CreateProductData, CreateProductError, CreateProductResponse, DeleteCategoryData, DeleteCategoryError, DeleteCategoryResponse, DeleteProductImageData, DeleteProductImageError, DeleteProductImageResponse, DeleteStoreData, DeleteStoreError, DeleteStoreResponse, DownloadFileData, DownloadFileError, DownloadFileResponse, GetCategoryData, GetCategoryError, GetCategoryResponse, GetCreditBalanceData, GetCreditBalanceResponse, GetCreditCostsData, GetCreditCostsResponse, GetJobData, GetJobError, GetJobResponse, GetMeData, GetMeResponse, GetNotificationPreferencesData, GetNotificationPreferencesResponse, GetOrganizationData, GetOrganizationResponse, GetProductData, GetProductError, GetProductResponse, GetProductSlotsData, GetProductSlotsResponse, HealthData, HealthResponse, ImportStoreProductsData, ImportStoreProductsResponse, ListApiKeysData, ListApiKeysError, ListApiKeysResponse, ListCategoriesData, ListCategoriesError, ListCategoriesResponse, ListCreditEntriesData, ListCreditEntriesError, ListCreditEntriesResponse, ListDevOutboxData, ListDevOutboxError, ListDevOutboxResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListJobsData, ListJobsError, ListJobsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListProductsData, ListProductsError, ListProductsResponse, ListRemoteProductsData, ListRemoteProductsError, ListRemoteProductsResponse, ListStoresData, ListStoresResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutResponse, MarkAllNotificationsReadData, MarkAllNotificationsReadResponse, MarkNotificationReadData, MarkNotificationReadError, MarkNotificationReadResponse, PreviewInvitationData, PreviewInvitationError, PreviewInvitationResponse, ReadyData, ReadyError, ReadyResponse, ReceiveShopifyWebhookData, ReceiveShopifyWebhookResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RequestPasswordResetData, RequestPasswordResetError, ResendVerificationData, RestoreProductData, RestoreProductError, RestoreProductResponse, RevokeApiKeyData, RevokeApiKeyError, RevokeApiKeyResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SetActiveOrganizationData, SetActiveOrganizationError, SetActiveOrganizationResponse, ShopifyCallbackData, SignupData, SignupResponse, StartShopifyInstallData, StartShopifyInstallResponse, StreamJobEventsData, StreamJobEventsError, UpdateCategoryData, UpdateCategoryResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationPreferencesData, UpdateNotificationPreferencesResponse, UpdateOrganizationData, UpdateOrganizationError, UpdateOrganizationResponse, UpdateProductData, UpdateProductError, UpdateProductImageData, UpdateProductImageError, UpdateProductImageResponse, UpdateProductResponse, UpdateStoreData, UpdateStoreError, UpdateStoreResponse, VerifyEmailData, VerifyEmailError, VerifyEmailResponse } from '../types.gen';
+import { acceptInvitation, addProductImage, adminAdjustCredits, adminGrantCredits, adminListOrganizations, archiveProduct, cancelJob, changePassword, confirmPasswordReset, createApiKey, createCategory, createInvitation, createProduct, deleteCategory, deleteProductImage, deleteStore, downloadFile, getCategory, getCreditBalance, getCreditCosts, getJob, getMe, getNotificationPreferences, getOrganization, getProduct, getProductSlots, health, importStoreProducts, listApiKeys, listCategories, listCreditEntries, listDevOutbox, listInvitations, listJobs, listMembers, listNotifications, listProducts, listRemoteProducts, listStores, login, logout, markAllNotificationsRead, markNotificationRead, type Options, previewInvitation, ready, receiveShopifyWebhook, receiveWoocommerceWebhook, removeMember, requestPasswordReset, resendVerification, restoreProduct, revokeApiKey, revokeInvitation, setActiveOrganization, shopifyCallback, signup, startShopifyInstall, startWoocommerceAuthorize, streamJobEvents, updateCategory, updateMe, updateMember, updateNotificationPreferences, updateOrganization, updateProduct, updateProductImage, updateStore, verifyEmail, woocommerceCallback, woocommerceReturn } from '../sdk.gen';
+import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, AddProductImageData, AddProductImageResponse, AdminAdjustCreditsData, AdminAdjustCreditsError, AdminAdjustCreditsResponse, AdminGrantCreditsData, AdminGrantCreditsError, AdminGrantCreditsResponse, AdminListOrganizationsData, AdminListOrganizationsError, AdminListOrganizationsResponse, ArchiveProductData, ArchiveProductError, ArchiveProductResponse, CancelJobData, CancelJobError, CancelJobResponse, ChangePasswordData, ChangePasswordResponse, ConfirmPasswordResetData, ConfirmPasswordResetResponse, CreateApiKeyData, CreateApiKeyError, CreateApiKeyResponse, CreateCategoryData, CreateCategoryError, CreateCategoryResponse, CreateInvitationData, CreateInvitationError, CreateInvitationResponse, CreateProductData, CreateProductError, CreateProductResponse, DeleteCategoryData, DeleteCategoryError, DeleteCategoryResponse, DeleteProductImageData, DeleteProductImageError, DeleteProductImageResponse, DeleteStoreData, DeleteStoreError, DeleteStoreResponse, DownloadFileData, DownloadFileError, DownloadFileResponse, GetCategoryData, GetCategoryError, GetCategoryResponse, GetCreditBalanceData, GetCreditBalanceResponse, GetCreditCostsData, GetCreditCostsResponse, GetJobData, GetJobError, GetJobResponse, GetMeData, GetMeResponse, GetNotificationPreferencesData, GetNotificationPreferencesResponse, GetOrganizationData, GetOrganizationResponse, GetProductData, GetProductError, GetProductResponse, GetProductSlotsData, GetProductSlotsResponse, HealthData, HealthResponse, ImportStoreProductsData, ImportStoreProductsResponse, ListApiKeysData, ListApiKeysError, ListApiKeysResponse, ListCategoriesData, ListCategoriesError, ListCategoriesResponse, ListCreditEntriesData, ListCreditEntriesError, ListCreditEntriesResponse, ListDevOutboxData, ListDevOutboxError, ListDevOutboxResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListJobsData, ListJobsError, ListJobsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListProductsData, ListProductsError, ListProductsResponse, ListRemoteProductsData, ListRemoteProductsError, ListRemoteProductsResponse, ListStoresData, ListStoresResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutResponse, MarkAllNotificationsReadData, MarkAllNotificationsReadResponse, MarkNotificationReadData, MarkNotificationReadError, MarkNotificationReadResponse, PreviewInvitationData, PreviewInvitationError, PreviewInvitationResponse, ReadyData, ReadyError, ReadyResponse, ReceiveShopifyWebhookData, ReceiveShopifyWebhookResponse, ReceiveWoocommerceWebhookData, ReceiveWoocommerceWebhookError, ReceiveWoocommerceWebhookResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RequestPasswordResetData, RequestPasswordResetError, ResendVerificationData, RestoreProductData, RestoreProductError, RestoreProductResponse, RevokeApiKeyData, RevokeApiKeyError, RevokeApiKeyResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SetActiveOrganizationData, SetActiveOrganizationError, SetActiveOrganizationResponse, ShopifyCallbackData, SignupData, SignupResponse, StartShopifyInstallData, StartShopifyInstallResponse, StartWoocommerceAuthorizeData, StartWoocommerceAuthorizeResponse, StreamJobEventsData, StreamJobEventsError, UpdateCategoryData, UpdateCategoryResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationPreferencesData, UpdateNotificationPreferencesResponse, UpdateOrganizationData, UpdateOrganizationError, UpdateOrganizationResponse, UpdateProductData, UpdateProductError, UpdateProductImageData, UpdateProductImageError, UpdateProductImageResponse, UpdateProductResponse, UpdateStoreData, UpdateStoreError, UpdateStoreResponse, VerifyEmailData, VerifyEmailError, VerifyEmailResponse, WoocommerceCallbackData, WoocommerceCallbackError, WoocommerceCallbackResponse, WoocommerceReturnData, WoocommerceReturnError } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -1498,6 +1498,65 @@ export const shopifyCallbackOptions = (options?: Options<ShopifyCallbackData>) =
     queryKey: shopifyCallbackQueryKey(options)
 });
 
+/**
+ * Start Woocommerce Authorize
+ *
+ * Start connecting a WooCommerce store: send the merchant to the returned URL on their site to approve
+ * the API key; WooCommerce then posts the key to the callback and brings the merchant back to the Store page.
+ */
+export const startWoocommerceAuthorizeMutation = (options?: Partial<Options<StartWoocommerceAuthorizeData>>): UseMutationOptions<StartWoocommerceAuthorizeResponse, DefaultError, Options<StartWoocommerceAuthorizeData>> => {
+    const mutationOptions: UseMutationOptions<StartWoocommerceAuthorizeResponse, DefaultError, Options<StartWoocommerceAuthorizeData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await startWoocommerceAuthorize({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Woocommerce Callback
+ *
+ * Public, server to server: WooCommerce posts the approved key here; its `user_id` must be our unused nonce.
+ */
+export const woocommerceCallbackMutation = (options?: Partial<Options<WoocommerceCallbackData>>): UseMutationOptions<WoocommerceCallbackResponse, WoocommerceCallbackError, Options<WoocommerceCallbackData>> => {
+    const mutationOptions: UseMutationOptions<WoocommerceCallbackResponse, WoocommerceCallbackError, Options<WoocommerceCallbackData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await woocommerceCallback({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const woocommerceReturnQueryKey = (options?: Options<WoocommerceReturnData>) => createQueryKey('woocommerceReturn', options);
+
+/**
+ * Woocommerce Return
+ *
+ * Public: where WooCommerce sends the merchant back (after posting the key when approved).
+ */
+export const woocommerceReturnOptions = (options?: Options<WoocommerceReturnData>) => queryOptions<unknown, WoocommerceReturnError, unknown, ReturnType<typeof woocommerceReturnQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await woocommerceReturn({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: woocommerceReturnQueryKey(options)
+});
+
 export const listStoresQueryKey = (options?: Options<ListStoresData>) => createQueryKey('listStores', options);
 
 /**
@@ -1633,6 +1692,25 @@ export const receiveShopifyWebhookMutation = (options?: Partial<Options<ReceiveS
     const mutationOptions: UseMutationOptions<ReceiveShopifyWebhookResponse, DefaultError, Options<ReceiveShopifyWebhookData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await receiveShopifyWebhook({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Receive Woocommerce Webhook
+ *
+ * Public: a WooCommerce site's webhooks for one connection, authenticated by their HMAC signature.
+ */
+export const receiveWoocommerceWebhookMutation = (options?: Partial<Options<ReceiveWoocommerceWebhookData>>): UseMutationOptions<ReceiveWoocommerceWebhookResponse, ReceiveWoocommerceWebhookError, Options<ReceiveWoocommerceWebhookData>> => {
+    const mutationOptions: UseMutationOptions<ReceiveWoocommerceWebhookResponse, ReceiveWoocommerceWebhookError, Options<ReceiveWoocommerceWebhookData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await receiveWoocommerceWebhook({
                 ...options,
                 ...fnOptions,
                 throwOnError: true
