@@ -14,12 +14,8 @@ import hmac
 import json
 import re
 import secrets
-import socket
-import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -31,6 +27,8 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from sandbox.catalog import COLLECTIONS, IMAGES_PER_PRODUCT, PRODUCTS, SampleProduct, product_image
+from sandbox.server import free_port as free_port  # re-exported: callers import serve from here
+from sandbox.server import serve as serve
 
 API_VERSION = "2026-10"
 BUCKET = 2000.0
@@ -328,33 +326,3 @@ class ShopifySandbox:
             "media": [],
             "updated_at": "2026-11-27T00:00:00Z",
         }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def serve(sandbox: ShopifySandbox, port: int | None = None) -> Iterator[ShopifySandbox]:
-    """Run the sandbox with uvicorn on a loopback port in a background thread."""
-    import uvicorn
-
-    port = port or free_port()
-    config = uvicorn.Config(sandbox.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the Shopify sandbox did not start")
-        time.sleep(0.02)
-    sandbox.base_url = f"http://127.0.0.1:{port}"
-    try:
-        yield sandbox
-    finally:
-        server.should_exit = True
-        thread.join(5)

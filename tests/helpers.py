@@ -79,3 +79,19 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+# The free trial's product slots (design/domain.md, Plans), as the migration seeds them.
+TRIAL_PRODUCT_SLOTS = 25
+
+
+async def put_on_plan(app: FastAPI, organization_id: str, plan_code: str) -> None:
+    """Move a workspace to a plan directly (what billing does when a subscription starts)."""
+    from sqlalchemy import update
+
+    from api.models import Organization
+
+    async with app.state.sessionmaker() as session, session.begin():
+        await session.execute(
+            update(Organization).where(Organization.id == uuid.UUID(organization_id)).values(plan_code=plan_code)
+        )

@@ -24,6 +24,7 @@ from api.auth.exceptions import (
 from api.auth.service import AuthService
 from api.core.config import Settings, get_settings
 from api.core.errors import NotAuthenticated
+from api.core.idempotency import Guard, idempotent
 from api.core.routing import get_session
 from api.core.security import constant_time_equals
 from api.models import ApiKey, Role, User, UserSession
@@ -161,3 +162,12 @@ async def get_platform_admin(current: CurrentUser) -> User:
 
 
 PlatformAdminUser = Annotated[User, Depends(get_platform_admin)]
+
+
+def workspace_scope(ctx: MemberAccess) -> uuid.UUID:
+    """Idempotency keys sent by members belong to their workspace."""
+    return ctx.organization_id
+
+
+# `Idempotency-Key` on member writes (routers using `IdempotentRoute`).
+MemberIdempotency = Annotated[Guard | None, idempotent(workspace_scope)]

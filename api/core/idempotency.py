@@ -119,13 +119,20 @@ def _lock_key(organization_id: uuid.UUID, endpoint: str, key: str) -> int:
 
 
 async def _request_hash(request: Request) -> bytes:
-    """The request as the client meant it: method, path, query and the JSON body with keys sorted, so the
-    same body sent with other whitespace or key order still counts as the same request."""
+    """The request as the client meant it: method, path, query and the JSON body with keys sorted (or the
+    multipart body without its boundary), so the same body sent with other whitespace, key order or boundary still
+    counts as the same request."""
     body = await request.body()
-    try:
-        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode() if body else b""
-    except ValueError:
-        canonical = body
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        # A retried upload carries the same parts under a new random boundary: the boundary is not the request.
+        boundary = content_type.partition("boundary=")[2].split(";", 1)[0].strip().strip('"')
+        canonical = body.replace(boundary.encode(), b"") if boundary else body
+    else:
+        try:
+            canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode() if body else b""
+        except ValueError:
+            canonical = body
     head = f"{request.method} {request.url.path}?{request.url.query}\n".encode()
     return hashlib.sha256(head + canonical).digest()
 

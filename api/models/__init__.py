@@ -2,6 +2,7 @@
 
 from api.models.auth import ApiKey, Invitation, TokenPurpose, UserSession, UserToken
 from api.models.base import Base
+from api.models.billing import TRIAL_PLAN, CreditPack, Plan
 from api.models.catalog import Category, ImageSyncState, Product, ProductCategory, ProductImage, ProductSource
 from api.models.credits import (
     ActorType,
@@ -26,6 +27,7 @@ from api.models.stores import StoreConnection, StoreKind, StoreStatus, StoreWebh
 from api.models.user import User
 
 __all__ = [
+    "TRIAL_PLAN",
     "ActorType",
     "ApiKey",
     "AuditLog",
@@ -38,6 +40,7 @@ __all__ = [
     "CreditHold",
     "CreditHoldAllocation",
     "CreditLot",
+    "CreditPack",
     "EmailMessage",
     "EntryType",
     "HoldState",
@@ -53,6 +56,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "Organization",
+    "Plan",
     "Product",
     "ProductCategory",
     "ProductImage",

@@ -13,6 +13,10 @@ class Organization(IdMixin, TimestampsMixin, Base):
     __tablename__ = "organizations"
 
     name: Mapped[str] = mapped_column(String(120))
+    # The plan whose entitlements apply now (slots, seats, concurrency, API access); billing moves it.
+    plan_code: Mapped[str] = mapped_column(
+        ForeignKey("plans.code", ondelete="RESTRICT"), default="trial", server_default="trial", index=True
+    )
 
 
 class Role(enum.StrEnum):

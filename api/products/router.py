@@ -10,13 +10,14 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
-from api.auth.dependencies import AuthContext, MemberAccess, ViewerAccess
+from api.auth.dependencies import AuthContext, MemberAccess, MemberIdempotency, ViewerAccess
 from api.auth.exceptions import InsufficientRole
 from api.core.config import Settings, get_settings
 from api.core.errors import InvalidInput, NotAuthenticated, error_responses
 from api.core.fetch import FETCH_ERRORS
+from api.core.idempotency import IDEMPOTENCY_ERRORS, IdempotentRoute
 from api.core.pagination import Page, PageQuery
-from api.core.routing import TransactionalRoute, get_session
+from api.core.routing import get_session
 from api.core.storage import Storage, get_storage
 from api.media.images import IMAGE_ERRORS, ImageTooLarge
 from api.models import ProductSource
@@ -44,7 +45,7 @@ from api.products.schemas import (
 )
 from api.products.service import CategoryService, ProductService
 
-router = APIRouter(route_class=TransactionalRoute)
+router = APIRouter(route_class=IdempotentRoute)
 TENANT = error_responses(NotAuthenticated, InsufficientRole)
 PRODUCT = {**TENANT, **error_responses(ProductNotFound)}
 
@@ -118,10 +119,11 @@ async def list_products(
     tags=["products"],
     status_code=status.HTTP_201_CREATED,
     response_model=ProductOut,
-    responses={**TENANT, **error_responses(PlanLimitReached)},
+    responses={**TENANT, **error_responses(PlanLimitReached, *IDEMPOTENCY_ERRORS)},
 )
-async def create_product(body: CreateProductRequest, catalog: Writer) -> ProductOut:
-    """Create a product; uses one product slot (403 `plan_limit_reached` when none is left)."""
+async def create_product(body: CreateProductRequest, catalog: Writer, idempotency: MemberIdempotency) -> ProductOut:
+    """Create a product; uses one product slot (403 `plan_limit_reached` when none is left). With an
+    `Idempotency-Key`, a retry returns the first product instead of creating a second."""
     return ProductOut.of(await catalog.products.create(body), catalog.sign)
 
 
@@ -215,7 +217,7 @@ def _validated(build: Callable[[], ImportImageRequest]) -> ImportImageRequest:
     tags=["products"],
     status_code=status.HTTP_201_CREATED,
     response_model=ProductImageOut,
-    responses={**PRODUCT, **error_responses(TooManyImages, *IMAGE_ERRORS, *FETCH_ERRORS)},
+    responses={**PRODUCT, **error_responses(TooManyImages, *IMAGE_ERRORS, *FETCH_ERRORS, *IDEMPOTENCY_ERRORS)},
     openapi_extra=_IMAGE_BODY,
 )
 async def add_product_image(
@@ -223,6 +225,7 @@ async def add_product_image(
     request: Request,
     catalog: Writer,
     settings: SettingsDep,
+    idempotency: MemberIdempotency,
 ) -> ProductImageOut:
     """Add an image: upload it (multipart `file`, up to 15 MB and 40 megapixels) or import it from a URL (multipart
     `url`, or a JSON body `{"url": "https://..."}`). JPEG, PNG, WebP, GIF (first frame) and AVIF are accepted; the

@@ -9,12 +9,13 @@ from fastapi.responses import RedirectResponse
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth.dependencies import AdminAccess, AuthContext, MemberAccess, ViewerAccess, get_redis
+from api.auth.dependencies import AdminAccess, AuthContext, MemberAccess, MemberIdempotency, ViewerAccess, get_redis
 from api.auth.exceptions import InsufficientRole
 from api.core.config import Settings, get_settings
 from api.core.errors import NotAuthenticated, error_responses
+from api.core.idempotency import IDEMPOTENCY_ERRORS, IdempotentRoute
 from api.core.pagination import PageQuery
-from api.core.routing import TransactionalRoute, get_session
+from api.core.routing import get_session
 from api.jobs.schemas import JobOut
 from api.jobs.service import Creator
 from api.stores.exceptions import (
@@ -43,7 +44,7 @@ from api.stores.schemas import (
 )
 from api.stores.service import ShopifyInstallService, StoreService, WooCommerceKeyService
 
-router = APIRouter(prefix="/stores", tags=["stores"], route_class=TransactionalRoute)
+router = APIRouter(prefix="/stores", tags=["stores"], route_class=IdempotentRoute)
 TENANT = error_responses(NotAuthenticated, InsufficientRole)
 STORE = {**TENANT, **error_responses(StoreNotFound)}
 
@@ -154,7 +155,7 @@ async def list_remote_products(
     "/{store_id}/imports",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=JobOut,
-    responses={**STORE, **error_responses(StoreNotActive, InvalidImportRequest)},
+    responses={**STORE, **error_responses(StoreNotActive, InvalidImportRequest, *IDEMPOTENCY_ERRORS)},
 )
 async def import_store_products(
     store_id: uuid.UUID,
@@ -162,8 +163,10 @@ async def import_store_products(
     ctx: MemberAccess,
     session: Session,
     settings: SettingsDep,
+    idempotency: MemberIdempotency,
 ) -> JobOut:
-    """Import products from the store as a job; follow it at /jobs/{id} or its events stream."""
+    """Import products from the store as a job; follow it at /jobs/{id} or its events stream. With an
+    `Idempotency-Key`, a retry returns the first job instead of starting a second import."""
     job = await _stores(ctx, session, settings).start_import(
         store_id, body, Creator(ctx.actor_user_id, ctx.actor_api_key_id)
     )

@@ -290,3 +290,27 @@ def test_storage_root_is_the_test_data_dir(app: FastAPI, tmp_path_factory: pytes
     storage = app.state.storage
     assert isinstance(storage, LocalStorage)
     assert Path(tmp_path_factory.getbasetemp()) in storage.root.parents
+
+
+async def test_an_upload_retried_with_its_idempotency_key_stores_one_image(browser: Browser) -> None:
+    """A retry of the same upload comes with a new multipart boundary; it is still the same request."""
+    await signup(browser)
+    product = await _product(browser)
+    data, headers = photo(), {"Idempotency-Key": "upload-photo-1"}
+    responses = [
+        await browser.post(
+            f"/products/{product['id']}/images", files={"file": ("photo.jpg", data, "image/jpeg")}, headers=headers
+        )
+        for _ in range(2)
+    ]
+    assert [r.status_code for r in responses] == [201, 201]
+    assert responses[1].headers["Idempotent-Replayed"] == "true"
+    assert responses[1].json()["id"] == responses[0].json()["id"]
+    assert len((await browser.get(f"/products/{product['id']}")).json()["images"]) == 1
+
+    different = await browser.post(
+        f"/products/{product['id']}/images",
+        files={"file": ("photo.jpg", photo(80, 60), "image/jpeg")},
+        headers=headers,
+    )
+    assert_problem(different, 409, "idempotency_key_reused")

@@ -210,3 +210,19 @@ async def test_viewers_read_members_write(app: FastAPI, browser: Browser) -> Non
         assert (await member.post("/categories", json={"name": "Yes"})).status_code == 201
     async with make_browser(app) as anonymous:
         assert_problem(await anonymous.get("/products"), 401)
+
+
+async def test_a_create_retried_with_its_idempotency_key_makes_one_product(browser: Browser) -> None:
+    await signup(browser)
+    headers = {"Idempotency-Key": "create-sofa-1"}
+    first = await browser.post("/products", json={"name": "Velvet sofa", "sku": "S-1"}, headers=headers)
+    again = await browser.post("/products", json={"sku": "S-1", "name": "Velvet sofa"}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert [p["id"] for p in (await browser.get("/products")).json()["items"]] == [first.json()["id"]]
+
+    other = await browser.post("/products", json={"name": "Another sofa"}, headers=headers)
+    assert_problem(other, 409, "idempotency_key_reused")
+    slots = (await browser.get("/products/slots")).json()
+    assert slots["used"] == 1

@@ -7,15 +7,14 @@ import asyncio
 
 from fastapi import FastAPI
 
-from api.products.entitlements import FREE_TRIAL_PRODUCT_SLOTS
-from tests.helpers import Browser, assert_problem, make_browser, signup
+from tests.helpers import TRIAL_PRODUCT_SLOTS, Browser, assert_problem, make_browser, signup
 
 
 async def test_slots_are_reported_and_enforced_with_a_clear_problem(browser: Browser) -> None:
     await signup(browser)
     assert (await browser.get("/products/slots")).json() == {"limit": 25, "used": 0, "remaining": 25}
     ids = []
-    for i in range(FREE_TRIAL_PRODUCT_SLOTS):
+    for i in range(TRIAL_PRODUCT_SLOTS):
         response = await browser.post("/products", json={"name": f"Stool {i}"})
         assert response.status_code == 201
         ids.append(response.json()["id"])
@@ -37,7 +36,7 @@ async def test_slots_are_reported_and_enforced_with_a_clear_problem(browser: Bro
 
 async def test_concurrent_creates_never_exceed_the_limit(app: FastAPI, browser: Browser) -> None:
     await signup(browser)
-    for i in range(FREE_TRIAL_PRODUCT_SLOTS - 3):
+    for i in range(TRIAL_PRODUCT_SLOTS - 3):
         assert (await browser.post("/products", json={"name": f"Lamp {i}"})).status_code == 201
     key = (await browser.post("/organization/api-keys", json={"name": "bulk", "role": "member"})).json()["secret"]
     clients = [make_browser(app) for _ in range(10)]

@@ -13,7 +13,9 @@ from pydantic import SecretStr
 
 from api.core.config import Settings
 from api.main import create_app
-from sandbox.shopify import ShopifySandbox, serve
+from sandbox.server import serve
+from sandbox.shopify import ShopifySandbox
+from sandbox.woocommerce import WooSandbox
 from tests.helpers import Browser, new_browser, signup
 
 # The shared third-party contracts (design: read them where they are, never copy them in).
@@ -37,15 +39,29 @@ def shopify(shopify_server: ShopifySandbox) -> Iterator[ShopifySandbox]:
     shopify_server.retry_after = 1
 
 
+@pytest.fixture(scope="session")
+def woo_server() -> Iterator[WooSandbox]:
+    with serve(WooSandbox()) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def woo(woo_server: WooSandbox) -> Iterator[WooSandbox]:
+    """The WooCommerce sandbox with clean per-test state."""
+    yield woo_server
+    woo_server.reset()
+
+
 @pytest.fixture(scope="module")
-def store_settings(migrated: Settings, shopify_server: ShopifySandbox) -> Settings:
-    """The app configured for the sandbox shop: its app credentials, its URLs, and its images allowlisted."""
+def store_settings(migrated: Settings, shopify_server: ShopifySandbox, woo_server: WooSandbox) -> Settings:
+    """The app configured for the sandbox stores: Shopify's app credentials and URLs, and the exact sandbox
+    prefixes the SSRF-safe fetcher may reach on loopback (Shopify's images; the WooCommerce sites and images)."""
     return migrated.model_copy(
         update={
             "shopify_client_id": shopify_server.client_id,
             "shopify_client_secret": SecretStr(shopify_server.client_secret),
             "shopify_api_base_url": shopify_server.base_url,
-            "fetch_allowed_prefixes": [f"{shopify_server.base_url}/cdn/"],
+            "fetch_allowed_prefixes": [f"{shopify_server.base_url}/cdn/", f"{woo_server.base_url}/"],
             "store_import_page_size": 10,
         }
     )
@@ -88,3 +104,30 @@ async def connect_shop(client: Browser, shopify: ShopifySandbox, shop: str = "sa
     assert back.headers["location"].endswith(f"/store?connected={shop}"), back.headers["location"]
     stores = (await client.get("/stores")).json()["items"]
     return str(next(s["id"] for s in stores if s["shop_domain"] == shop))
+
+
+async def connect_woo(client: Browser, woo: WooSandbox, site: str = "sandbox-store") -> str:
+    """The whole key flow: authorize → the merchant approves → WooCommerce posts the key to our callback; the store
+    id. (The app runs in-process, so the test posts the callback body the sandbox would have sent.)"""
+    response = await client.post("/stores/woocommerce/authorize", json={"site_url": woo.site_url(site)})
+    assert response.status_code == 200, response.text
+    callback_url, keys = woo.approve(response.json()["authorize_url"])
+    assert httpx.URL(callback_url).path == "/api/v1/stores/woocommerce/callback"
+    answer = await client.post("/stores/woocommerce/callback", json=keys)
+    assert answer.status_code == 200, answer.text
+    stores = (await client.get("/stores")).json()["items"]
+    return str(next(s["id"] for s in stores if s["shop_domain"] == woo.site_url(site)))
+
+
+async def run_queued_webhooks(app: FastAPI) -> int:
+    """Run the webhook jobs the requests queued, the way the sync worker would; how many ran."""
+    from workers.store_sync import handle_store_webhook
+
+    jobs = await app.state.arq.queued_jobs(queue_name="epox:sync")
+    ran = 0
+    for job in jobs:
+        if job.function == "handle_store_webhook":
+            await handle_store_webhook(worker_ctx(app), *job.args)
+            ran += 1
+    await app.state.arq.flushdb()
+    return ran

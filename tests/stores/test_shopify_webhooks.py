@@ -17,7 +17,7 @@ from api.models import Job, JobStatus, Product, StoreConnection, StoreWebhookEve
 from sandbox.catalog import PRODUCTS
 from sandbox.shopify import ShopifySandbox
 from tests.helpers import Browser, assert_problem, make_browser
-from tests.stores.conftest import CONTRACTS_DIR, connect_shop, worker_ctx
+from tests.stores.conftest import CONTRACTS_DIR, connect_shop, run_queued_webhooks, worker_ctx
 from workers.cron import reconcile
 from workers.store_sync import handle_store_webhook, import_store_products
 
@@ -30,18 +30,6 @@ async def _post(
 ) -> httpx.Response:
     body, headers = shopify.webhook(SHOP, topic, payload, **kw)
     return await client.post(URL, content=body, headers=headers)
-
-
-async def _run_queued(app: FastAPI) -> int:
-    """Run the webhook jobs the requests queued, the way the sync worker would."""
-    jobs = await app.state.arq.queued_jobs(queue_name="epox:sync")
-    ran = 0
-    for job in jobs:
-        if job.function == "handle_store_webhook":
-            await handle_store_webhook(worker_ctx(app), *job.args)
-            ran += 1
-    await app.state.arq.flushdb()
-    return ran
 
 
 async def _imported(app: FastAPI, merchant: Browser, shopify: ShopifySandbox) -> tuple[str, str]:
@@ -86,7 +74,7 @@ async def test_product_update_applied_once_for_three_deliveries_of_one_id(
             assert response.status_code == 200, response.text
             statuses.append(response.json()["status"])
     assert statuses == ["accepted", "duplicate", "duplicate"]
-    assert await _run_queued(store_app) == 1
+    assert await run_queued_webhooks(store_app) == 1
     assert await _count(store_app, StoreWebhookEvent) == 1
     product = (await merchant.get(f"/products/{product_id}")).json()
     assert product["name"] == "Renamed in Shopify"
@@ -103,7 +91,7 @@ async def test_product_delete_archives_the_local_product(
     async with make_browser(store_app) as anonymous:
         response = await _post(anonymous, shopify, "products/delete", {"id": PRODUCTS[0].legacy_id})
     assert response.status_code == 200
-    await _run_queued(store_app)
+    await run_queued_webhooks(store_app)
     product = (await merchant.get(f"/products/{product_id}")).json()
     assert product["archived_at"] is not None
 
@@ -154,7 +142,7 @@ async def test_privacy_topics_are_acknowledged_and_shop_redact_deletes_the_shops
             example = json.loads((CONTRACTS_DIR / f"shopify/webhook_payloads/2026-07/{name}.metadata.json").read_text())
             response = await _post(anonymous, shopify, topic, example["response"])
             assert response.status_code == 200, response.text
-    assert await _run_queued(store_app) == 1
+    assert await run_queued_webhooks(store_app) == 1
     assert await _count(store_app, StoreConnection) == 0
     # The merchant's catalog keeps the imported product, unlinked.
     [product] = (await merchant.get("/products")).json()["items"]
@@ -177,6 +165,6 @@ async def test_a_stored_webhook_whose_job_was_lost_is_requeued_by_the_reconciler
         await session.commit()
     results = await reconcile(worker_ctx(store_app))
     assert results["requeue_store_webhooks"] == 1
-    assert await _run_queued(store_app) == 1
+    assert await run_queued_webhooks(store_app) == 1
     assert (await merchant.get(f"/products/{product_id}")).json()["name"] == "Renamed while Redis was down"
     assert (await reconcile(worker_ctx(store_app)))["requeue_store_webhooks"] == 0

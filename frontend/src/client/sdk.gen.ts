@@ -415,7 +415,8 @@ export const listProducts = <ThrowOnError extends boolean = false>(options?: Opt
 /**
  * Create Product
  *
- * Create a product; uses one product slot (403 `plan_limit_reached` when none is left).
+ * Create a product; uses one product slot (403 `plan_limit_reached` when none is left). With an
+ * `Idempotency-Key`, a retry returns the first product instead of creating a second.
  */
 export const createProduct = <ThrowOnError extends boolean = false>(options: Options<CreateProductData, ThrowOnError>) => (options.client ?? client).post<CreateProductResponses, CreateProductErrors, ThrowOnError>({
     url: '/api/v1/products',
@@ -678,7 +679,8 @@ export const listRemoteProducts = <ThrowOnError extends boolean = false>(options
 /**
  * Import Store Products
  *
- * Import products from the store as a job; follow it at /jobs/{id} or its events stream.
+ * Import products from the store as a job; follow it at /jobs/{id} or its events stream. With an
+ * `Idempotency-Key`, a retry returns the first job instead of starting a second import.
  */
 export const importStoreProducts = <ThrowOnError extends boolean = false>(options: Options<ImportStoreProductsData, ThrowOnError>) => (options.client ?? client).post<ImportStoreProductsResponses, ImportStoreProductsErrors, ThrowOnError>({
     url: '/api/v1/stores/{store_id}/imports',

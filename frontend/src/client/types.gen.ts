@@ -3375,6 +3375,14 @@ export type ListProductsResponse = ListProductsResponses[keyof ListProductsRespo
 
 export type CreateProductData = {
     body: CreateProductRequest;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * Any unique string (a UUID is ideal). A retry with the same key and body returns the first response instead of doing the work twice; kept 24 hours.
+         */
+        'Idempotency-Key'?: string | null;
+    };
     path?: never;
     query?: never;
     url: '/api/v1/products';
@@ -3389,6 +3397,10 @@ export type CreateProductErrors = {
      * plan_limit_reached
      */
     403: unknown;
+    /**
+     * idempotency_key_reused, idempotency_request_in_flight
+     */
+    409: unknown;
     /**
      * Validation Error
      */
@@ -3588,6 +3600,14 @@ export type AddProductImageData = {
          */
         url?: string;
     };
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * Any unique string (a UUID is ideal). A retry with the same key and body returns the first response instead of doing the work twice; kept 24 hours.
+         */
+        'Idempotency-Key'?: string | null;
+    };
     path: {
         /**
          * Product Id
@@ -3612,7 +3632,7 @@ export type AddProductImageErrors = {
      */
     404: unknown;
     /**
-     * too_many_images
+     * idempotency_key_reused, idempotency_request_in_flight, too_many_images
      */
     409: unknown;
     /**
@@ -4485,6 +4505,14 @@ export type ListRemoteProductsResponse = ListRemoteProductsResponses[keyof ListR
 
 export type ImportStoreProductsData = {
     body: ImportRequest;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * Any unique string (a UUID is ideal). A retry with the same key and body returns the first response instead of doing the work twice; kept 24 hours.
+         */
+        'Idempotency-Key'?: string | null;
+    };
     path: {
         /**
          * Store Id
@@ -4509,7 +4537,7 @@ export type ImportStoreProductsErrors = {
      */
     404: unknown;
     /**
-     * store_not_active
+     * idempotency_key_reused, idempotency_request_in_flight, store_not_active
      */
     409: unknown;
     /**

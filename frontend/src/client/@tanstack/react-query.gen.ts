@@ -1053,7 +1053,8 @@ export const listProductsInfiniteOptions = (options?: Options<ListProductsData>)
 /**
  * Create Product
  *
- * Create a product; uses one product slot (403 `plan_limit_reached` when none is left).
+ * Create a product; uses one product slot (403 `plan_limit_reached` when none is left). With an
+ * `Idempotency-Key`, a retry returns the first product instead of creating a second.
  */
 export const createProductMutation = (options?: Partial<Options<CreateProductData>>): UseMutationOptions<CreateProductResponse, CreateProductError, Options<CreateProductData>> => {
     const mutationOptions: UseMutationOptions<CreateProductResponse, CreateProductError, Options<CreateProductData>> = {
@@ -1667,7 +1668,8 @@ export const listRemoteProductsInfiniteOptions = (options: Options<ListRemotePro
 /**
  * Import Store Products
  *
- * Import products from the store as a job; follow it at /jobs/{id} or its events stream.
+ * Import products from the store as a job; follow it at /jobs/{id} or its events stream. With an
+ * `Idempotency-Key`, a retry returns the first job instead of starting a second import.
  */
 export const importStoreProductsMutation = (options?: Partial<Options<ImportStoreProductsData>>): UseMutationOptions<ImportStoreProductsResponse, DefaultError, Options<ImportStoreProductsData>> => {
     const mutationOptions: UseMutationOptions<ImportStoreProductsResponse, DefaultError, Options<ImportStoreProductsData>> = {
