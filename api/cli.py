@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from api.core.config import PROJECT_ROOT, Settings, get_settings
@@ -82,30 +83,41 @@ def _child_env(settings: Settings) -> dict[str, str]:
         env["EPOX_SHOPIFY_CLIENT_ID"] = settings.shopify_client_id or ""
         env["EPOX_SHOPIFY_CLIENT_SECRET"] = settings.shopify_client_secret.get_secret_value()
         env["EPOX_SHOPIFY_API_BASE_URL"] = settings.shopify_api_base_url
+    if settings.woocommerce_sandbox_site:
+        env["EPOX_WOOCOMMERCE_SANDBOX_SITE"] = settings.woocommerce_sandbox_site
+    if settings.fetch_allowed_prefixes:  # the sandboxes' exact URL prefixes
         env["EPOX_FETCH_ALLOWED_PREFIXES"] = json.dumps(settings.fetch_allowed_prefixes)
     return env
 
 
 @contextlib.contextmanager
-def shopify_sandbox(settings: Settings) -> Iterator[Settings]:
-    """Without Shopify app credentials the local run talks to the loopback sandbox shop instead."""
-    if settings.shopify_client_id:
-        yield settings
-        return
+def store_sandboxes(settings: Settings) -> Iterator[Settings]:
+    """The local run's stand-ins for the stores: the Shopify sandbox when no Shopify app credentials are set, and
+    always a WooCommerce sandbox site (a real site can be connected too: WooCommerce needs no app credentials)."""
     from pydantic import SecretStr
 
-    from sandbox.shopify import ShopifySandbox, serve
+    from sandbox.server import serve
+    from sandbox.shopify import ShopifySandbox
+    from sandbox.woocommerce import WooSandbox
 
-    with serve(ShopifySandbox()) as sandbox:
-        print(f"[sandbox] Shopify sandbox on {sandbox.base_url} (shops: <name>.myshopify.com)", flush=True)
-        yield settings.model_copy(
-            update={
-                "shopify_client_id": sandbox.client_id,
-                "shopify_client_secret": SecretStr(sandbox.client_secret),
-                "shopify_api_base_url": sandbox.base_url,
-                "fetch_allowed_prefixes": [*settings.fetch_allowed_prefixes, f"{sandbox.base_url}/cdn/"],
+    with contextlib.ExitStack() as stack:
+        update: dict[str, Any] = {}
+        prefixes = list(settings.fetch_allowed_prefixes)
+        if not settings.shopify_client_id:
+            shopify = stack.enter_context(serve(ShopifySandbox()))
+            print(f"[sandbox] Shopify sandbox on {shopify.base_url} (shops: <name>.myshopify.com)", flush=True)
+            update |= {
+                "shopify_client_id": shopify.client_id,
+                "shopify_client_secret": SecretStr(shopify.client_secret),
+                "shopify_api_base_url": shopify.base_url,
             }
-        )
+            prefixes.append(f"{shopify.base_url}/cdn/")
+        woo = stack.enter_context(serve(WooSandbox()))
+        site = woo.site_url("demo-store")
+        print(f"[sandbox] WooCommerce sandbox site on {site}", flush=True)
+        update |= {"woocommerce_sandbox_site": site}
+        prefixes.append(f"{woo.base_url}/")
+        yield settings.model_copy(update={**update, "fetch_allowed_prefixes": prefixes})
 
 
 # Commands.
@@ -155,7 +167,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     if "public_url" not in base.model_fields_set:  # links and signed URLs point where this run listens
         base = base.model_copy(update={"public_url": f"http://{args.host}:{args.port}"})
-    with local_services(base, publish=True) as services, shopify_sandbox(services) as settings:
+    with local_services(base, publish=True) as services, store_sandboxes(services) as settings:
         migrate(settings)
         email, password = asyncio.run(_seed(settings))
         worker = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"], env=_child_env(settings))

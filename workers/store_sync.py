@@ -131,16 +131,11 @@ class StoreImport:
         """Import one product; False when the plan's product slots are used up."""
         async with task_session(self.ctx) as session:
             known = await self._service(session).known_images(self.store_id, remote.external_id)
-        images: list[tuple[RemoteImage, ProcessedImage]] = []
-        image_failures = 0
-        for image in remote.images:
-            if image.external_id in known:
-                continue
-            processed = await self._download(image)
-            if processed is None:
-                image_failures += 1
-            else:
-                images.append((image, processed))
+        # A product's images download and process side by side (decoding runs in threads), kept in store order.
+        wanted = [image for image in remote.images if image.external_id not in known]
+        downloads = await asyncio.gather(*(self._download(image) for image in wanted))
+        images = [(image, processed) for image, processed in zip(wanted, downloads, strict=True) if processed]
+        image_failures = len(wanted) - len(images)
         state = dict(self.state)
         try:
             async with task_session(self.ctx) as session:

@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     shopify_client_secret: SecretStr | None = None
     shopify_scopes: str = "read_products,write_products"
     shopify_api_base_url: str | None = None
+    # The local run's WooCommerce sandbox site (offered on the Store page); never set in production.
+    woocommerce_sandbox_site: str | None = None
     store_import_page_size: int = Field(default=25, ge=1, le=250)
     oauth_state_ttl_seconds: int = 600
 

@@ -36,6 +36,7 @@ from api.stores.schemas import (
     ShopifyInstallRequest,
     StoreList,
     StoreOut,
+    StoreSandboxOut,
     UpdateStoreRequest,
     WebhookAck,
     WooCommerceAuthorizeOut,
@@ -47,6 +48,9 @@ from api.stores.service import ShopifyInstallService, StoreService, WooCommerceK
 router = APIRouter(prefix="/stores", tags=["stores"], route_class=IdempotentRoute)
 TENANT = error_responses(NotAuthenticated, InsufficientRole)
 STORE = {**TENANT, **error_responses(StoreNotFound)}
+
+# Any `<name>.myshopify.com` works against the Shopify sandbox; this is the one the Store page suggests.
+SANDBOX_SHOP = "sandbox-shop.myshopify.com"
 
 Session = Annotated[AsyncSession, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -112,6 +116,16 @@ async def woocommerce_return(settings: SettingsDep, success: str = "0") -> Respo
     """Public: where WooCommerce sends the merchant back (after posting the key when approved)."""
     outcome = "connected" if success == "1" else "denied"
     return RedirectResponse(f"{settings.public_url.rstrip('/')}/store?woocommerce={outcome}", status_code=303)
+
+
+@router.get("/sandbox", response_model=StoreSandboxOut, responses=TENANT)
+async def get_store_sandbox(ctx: ViewerAccess, settings: SettingsDep) -> StoreSandboxOut:
+    """The sandbox stores of a local run (both null in production): offered as "Connect a sandbox store"."""
+    local = not settings.is_production
+    return StoreSandboxOut(
+        shopify_shop=SANDBOX_SHOP if local and settings.shopify_api_base_url else None,
+        woocommerce_site_url=settings.woocommerce_sandbox_site if local else None,
+    )
 
 
 @router.get("", response_model=StoreList, responses=TENANT)

@@ -39,6 +39,13 @@ class WooCommerceKeys(BaseModel):
     key_permissions: str = Field(max_length=20)
 
 
+class StoreSandboxOut(ResponseModel):
+    """Local runs only: the sandbox stores a newcomer can connect without any store of their own."""
+
+    shopify_shop: str | None = Field(description="A shop domain the Shopify sandbox serves, when it stands in.")
+    woocommerce_site_url: str | None = Field(description="The WooCommerce sandbox site, when one runs.")
+
+
 class StoreOut(ResponseModel):
     """A connected store; its credentials never leave the server."""
 

@@ -238,3 +238,10 @@ async def test_an_unreachable_site_does_not_block_a_disconnect(
     woo.fail_next = 0
     assert response.status_code == 204
     assert await _count(store_app, StoreConnection) == 0
+
+
+async def test_the_store_page_is_told_which_sandbox_stores_a_local_run_offers(
+    store_app: FastAPI, merchant: Browser
+) -> None:
+    sandbox = (await merchant.get("/stores/sandbox")).json()
+    assert sandbox == {"shopify_shop": "sandbox-shop.myshopify.com", "woocommerce_site_url": None}

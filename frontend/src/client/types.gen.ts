@@ -1587,6 +1587,26 @@ export type StoreOut = {
 };
 
 /**
+ * StoreSandboxOut
+ *
+ * Local runs only: the sandbox stores a newcomer can connect without any store of their own.
+ */
+export type StoreSandboxOut = {
+    /**
+     * Shopify Shop
+     *
+     * A shop domain the Shopify sandbox serves, when it stands in.
+     */
+    shopify_shop: string | null;
+    /**
+     * Woocommerce Site Url
+     *
+     * The WooCommerce sandbox site, when one runs.
+     */
+    woocommerce_site_url: string | null;
+};
+
+/**
  * StoreStatus
  */
 export type StoreStatus = 'active' | 'disconnected' | 'error';
@@ -4328,6 +4348,33 @@ export type WoocommerceReturnErrors = {
 };
 
 export type WoocommerceReturnError = WoocommerceReturnErrors[keyof WoocommerceReturnErrors];
+
+export type GetStoreSandboxData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/stores/sandbox';
+};
+
+export type GetStoreSandboxErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+};
+
+export type GetStoreSandboxResponses = {
+    /**
+     * Successful Response
+     */
+    200: StoreSandboxOut;
+};
+
+export type GetStoreSandboxResponse = GetStoreSandboxResponses[keyof GetStoreSandboxResponses];
 
 export type ListStoresData = {
     body?: never;
