@@ -85,6 +85,11 @@ def _child_env(settings: Settings) -> dict[str, str]:
         env["EPOX_SHOPIFY_API_BASE_URL"] = settings.shopify_api_base_url
     if settings.woocommerce_sandbox_site:
         env["EPOX_WOOCOMMERCE_SANDBOX_SITE"] = settings.woocommerce_sandbox_site
+    if settings.stripe_api_base_url and settings.stripe_secret_key:  # the run's Stripe sandbox
+        env["EPOX_STRIPE_SECRET_KEY"] = settings.stripe_secret_key.get_secret_value()
+        env["EPOX_STRIPE_API_BASE_URL"] = settings.stripe_api_base_url
+        if settings.stripe_webhook_secret:
+            env["EPOX_STRIPE_WEBHOOK_SECRET"] = settings.stripe_webhook_secret.get_secret_value()
     if settings.fetch_allowed_prefixes:  # the sandboxes' exact URL prefixes
         env["EPOX_FETCH_ALLOWED_PREFIXES"] = json.dumps(settings.fetch_allowed_prefixes)
     return env
@@ -118,6 +123,33 @@ def store_sandboxes(settings: Settings) -> Iterator[Settings]:
         update |= {"woocommerce_sandbox_site": site}
         prefixes.append(f"{woo.base_url}/")
         yield settings.model_copy(update={**update, "fetch_allowed_prefixes": prefixes})
+
+
+@contextlib.contextmanager
+def stripe_sandbox(settings: Settings) -> Iterator[Settings]:
+    """The local run's Stripe when no Stripe key is set: the loopback sandbox, delivering its signed events to
+    this run's webhook endpoint (hosted checkout and portal pages included)."""
+    if settings.stripe_secret_key is not None:
+        yield settings
+        return
+    from pydantic import SecretStr
+
+    from sandbox.server import serve
+    from sandbox.stripe import StripeSandbox
+
+    webhook_url = f"{settings.public_url.rstrip('/')}/api/v1/webhooks/stripe"
+    with serve(StripeSandbox(webhook_url=webhook_url, auto_deliver=True)) as sandbox:
+        print(f"[sandbox] Stripe sandbox on {sandbox.base_url} (webhooks to {webhook_url})", flush=True)
+        try:
+            yield settings.model_copy(
+                update={
+                    "stripe_secret_key": SecretStr(sandbox.api_key),
+                    "stripe_webhook_secret": SecretStr(sandbox.webhook_secret),
+                    "stripe_api_base_url": sandbox.base_url,
+                }
+            )
+        finally:
+            sandbox.close()
 
 
 # Commands.
@@ -167,7 +199,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     if "public_url" not in base.model_fields_set:  # links and signed URLs point where this run listens
         base = base.model_copy(update={"public_url": f"http://{args.host}:{args.port}"})
-    with local_services(base, publish=True) as services, store_sandboxes(services) as settings:
+    with (
+        local_services(base, publish=True) as services,
+        store_sandboxes(services) as stores,
+        stripe_sandbox(stores) as settings,
+    ):
         migrate(settings)
         email, password = asyncio.run(_seed(settings))
         worker = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"], env=_child_env(settings))

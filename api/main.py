@@ -13,6 +13,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.admin.router import router as admin_router
 from api.auth.router import router as auth_router
+from api.billing.router import router as billing_router
+from api.billing.router import webhook_router as billing_webhooks_router
 from api.core.config import Settings, get_settings
 from api.core.db import create_engine, create_sessionmaker
 from api.core.errors import NotFound, install_error_handlers
@@ -21,6 +23,7 @@ from api.core.redis import create_redis
 from api.core.storage import create_storage
 from api.credits.router import admin_router as credits_admin_router
 from api.credits.router import router as credits_router
+from api.generation.router import router as generation_router
 from api.health.router import router as health_router
 from api.jobs.router import router as jobs_router
 from api.mail.router import router as mail_router
@@ -53,8 +56,11 @@ def api_router() -> APIRouter:
         products_router,
         media_router,
         jobs_router,
+        generation_router,
         stores_router,
         store_webhooks_router,
+        billing_router,
+        billing_webhooks_router,
     ):
         router.include_router(child)
     return router

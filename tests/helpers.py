@@ -95,3 +95,20 @@ async def put_on_plan(app: FastAPI, organization_id: str, plan_code: str) -> Non
         await session.execute(
             update(Organization).where(Organization.id == uuid.UUID(organization_id)).values(plan_code=plan_code)
         )
+
+
+def worker_ctx(app: FastAPI) -> dict[str, Any]:
+    """The context a worker task gets, built from the in-process app (tests run tasks directly)."""
+    return {
+        "sessionmaker": app.state.sessionmaker,
+        "redis": app.state.arq,
+        "settings": app.state.settings,
+        "storage": app.state.storage,
+    }
+
+
+async def on_plan(client: httpx.AsyncClient, plan_code: str = "scale") -> None:
+    """Put the client's active workspace on a plan (the trial has one seat and no API access; most tests that
+    invite people or create API keys are about something else)."""
+    me = (await client.get("/me")).json()
+    await put_on_plan(client._transport.app, str(me["organization"]["id"]), plan_code)  # type: ignore[attr-defined]

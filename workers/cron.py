@@ -16,6 +16,7 @@ from api.core.queue import DEFAULT_QUEUE, enqueue_after_commit
 from api.core.time import utc_now
 from api.mail.repository import EmailRepository
 from api.mail.service import MAX_ATTEMPTS
+from workers.billing import requeue_stripe_events
 from workers.credits import CREDIT_RECONCILE_STEPS
 from workers.jobs import reconcile_jobs
 from workers.session import task_session
@@ -49,6 +50,7 @@ RECONCILE_STEPS: list[ReconcileStep] = [
     *CREDIT_RECONCILE_STEPS,
     reconcile_jobs,
     requeue_store_webhooks,
+    requeue_stripe_events,
 ]
 
 

@@ -13,9 +13,11 @@ from arq.worker import Function, Worker, func
 from api.core.config import Settings
 from api.core.queue import DEFAULT_QUEUE, IMAGE_QUEUE, SYNC_QUEUE, VIDEO_QUEUE
 from api.core.redis import redis_settings
+from workers.billing import handle_stripe_event
 from workers.context import shutdown, startup
 from workers.cron import reconcile
 from workers.email import send_email
+from workers.generation import generate_images
 from workers.store_sync import handle_store_webhook, import_store_products
 
 logger = logging.getLogger("epox.worker")
@@ -24,8 +26,8 @@ logger = logging.getLogger("epox.worker")
 # Per-queue tasks and limits: video jobs run far longer than image jobs. The image, video and sync queues are
 # filled by the generation, video and store domains as they land.
 QUEUE_TASKS: dict[str, list[Function]] = {
-    DEFAULT_QUEUE: [func(send_email, max_tries=6, timeout=60)],
-    IMAGE_QUEUE: [],
+    DEFAULT_QUEUE: [func(send_email, max_tries=6, timeout=60), func(handle_stripe_event, max_tries=1, timeout=60)],
+    IMAGE_QUEUE: [func(generate_images, max_tries=10)],
     VIDEO_QUEUE: [],
     # arq's own tries stay above the job's max_attempts: the job row, not arq, decides when to give up.
     SYNC_QUEUE: [func(import_store_products, max_tries=10), func(handle_store_webhook, max_tries=5, timeout=60)],

@@ -99,14 +99,18 @@ class StoreImport:
                 if index < self.state["skip"]:
                     continue
                 if not await self._import_one(remote, index):
+                    await self._mark_synced()  # what fit is imported; the page shows when, and why it stopped
                     return self._result(stopped="slot_limit")
             if page.next_cursor is None:
                 break
             self.state = {**self.state, "after": page.next_cursor, "skip": 0}
             await self.job.progress(checkpoint=self.state)
+        await self._mark_synced()
+        return self._result()
+
+    async def _mark_synced(self) -> None:
         async with task_session(self.ctx) as session:
             await self._service(session).mark_synced(self.store_id, utc_now())
-        return self._result()
 
     async def _download(self, image: RemoteImage) -> ProcessedImage | None:
         try:

@@ -83,10 +83,35 @@ class Settings(BaseSettings):
     shopify_client_secret: SecretStr | None = None
     shopify_scopes: str = "read_products,write_products"
     shopify_api_base_url: str | None = None
+    # Generation: images of one job made side by side, how long one provider call may take, and the largest
+    # image a provider may return (4k PNGs are big).
+    generation_concurrency: int = 2
+    provider_timeout_seconds: float = 120.0
+    generated_image_max_bytes: int = 64 * 1_048_576
+    # Hosted image providers (api/generation/providers/): each is offered once its key is set. The base URLs
+    # are the vendors' own; tests point them at the loopback emulators in sandbox/ai_providers.py. The models
+    # must be ones the adapters know (their capabilities and price estimates are per model).
+    gemini_api_key: SecretStr | None = None
+    gemini_api_base_url: str = "https://generativelanguage.googleapis.com"
+    gemini_image_model: str = "gemini-2.5-flash-image"
+    openai_api_key: SecretStr | None = None
+    openai_api_base_url: str = "https://api.openai.com"
+    openai_image_model: str = "gpt-image-1"
+    openai_image_quality: Literal["low", "medium", "high"] = "high"  # OpenAI's rendering effort, not our 1k/2k/4k
+    fal_api_key: SecretStr | None = None
+    fal_api_base_url: str = "https://fal.run"  # the synchronous run endpoint (not the queue)
+    fal_image_model: str = "fal-ai/flux-pro/kontext/multi"
     # The local run's WooCommerce sandbox site (offered on the Store page); never set in production.
     woocommerce_sandbox_site: str | None = None
     store_import_page_size: int = Field(default=25, ge=1, le=250)
     oauth_state_ttl_seconds: int = 600
+
+    # Stripe. Without a secret key, billing endpoints that need Stripe answer 503 (plans and packs still list);
+    # `stripe_api_base_url` points the SDK at the loopback sandbox (`epox run`, tests), never set in production.
+    stripe_secret_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+    stripe_api_base_url: str | None = None
+    stripe_webhook_tolerance_seconds: int = Field(default=300, ge=1)
 
     @property
     def is_production(self) -> bool:

@@ -74,6 +74,13 @@ def product_image_key(
     return validate_key(f"org/{organization_id}/products/{product_id}/{image_id}/{variant}.{extension}")
 
 
+def asset_key(organization_id: uuid.UUID, asset_id: uuid.UUID, variant: ImageVariant, extension: str) -> str:
+    """`org/<org>/assets/<asset>/original.<ext>` or `.../preview.webp`: ids and a fixed suffix only."""
+    if extension not in {"jpg", "png", "webp", "mp4"}:
+        raise ValueError(f"unexpected extension {extension!r}")
+    return validate_key(f"org/{organization_id}/assets/{asset_id}/{variant}.{extension}")
+
+
 def _expiry(now: float, ttl: int) -> int:
     return (int(now + ttl) // URL_WINDOW_SECONDS + 1) * URL_WINDOW_SECONDS
 

@@ -8,6 +8,7 @@ reconciler retried it, or someone canceled it) finds its `progress`/`finish` cal
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.core.pagination import PageParams
 from api.core.queue import enqueue_after_commit
 from api.core.time import utc_now
+from api.credits.exceptions import HoldNotOpen
+from api.credits.service import CreditLedgerService
 from api.jobs.exceptions import JobNotCancelable, JobNotFound
 from api.jobs.repository import JobRepository, JobStateRepository
 from api.models import Job, JobKind, JobStatus
@@ -147,6 +150,7 @@ class JobService:
         job.status = JobStatus.canceled
         job.finished_at = utc_now()
         job.error_code, job.error_message = "canceled", "Canceled on request."
+        await self._release_credits(job, "Job canceled")
         await self.session.flush()
         return job
 
@@ -162,7 +166,7 @@ class JobService:
         if job.status == JobStatus.running and job.deadline_at is not None and job.deadline_at > now:
             return None
         if job.attempts >= job.max_attempts:
-            self._fail(job, "attempts_exhausted", f"Gave up after {job.attempts} attempts.", now)
+            await self._fail(job, "attempts_exhausted", f"Gave up after {job.attempts} attempts.", now)
             await self.session.flush()
             return None
         job.status = JobStatus.running
@@ -228,6 +232,7 @@ class JobService:
         job.result = result
         job.finished_at = now or utc_now()
         job.deadline_at = None
+        await self._release_credits(job, "Job finished")
         await self.session.flush()
         return True
 
@@ -257,16 +262,23 @@ class JobService:
             # The retry is already scheduled in arq; the reconciler's grace counts from when it is due.
             job.enqueued_at = now + timedelta(seconds=retry_in)
         else:
-            self._fail(job, code, message, now)
+            await self._fail(job, code, message, now)
         await self.session.flush()
         return job.status
 
-    @staticmethod
-    def _fail(job: Job, code: str, message: str, now: datetime) -> None:
+    async def _fail(self, job: Job, code: str, message: str, now: datetime) -> None:
         job.status = JobStatus.failed
         job.error_code, job.error_message = code, message[:1000]
         job.finished_at = now
         job.deadline_at = None
+        await self._release_credits(job, "Job failed")
+
+    async def _release_credits(self, job: Job, reason: str) -> None:
+        """However a job ends, the credits it still reserves go back (delivered outputs were captured already)."""
+        if job.hold_id is None:
+            return
+        with contextlib.suppress(HoldNotOpen):  # every output was captured or released already
+            await CreditLedgerService(self.session).release(job.organization_id, job.hold_id, reason=reason)
 
     # --- the reconciler ----------------------------------------------------------------------------------
 
@@ -293,6 +305,6 @@ class JobService:
             job.error_code, job.error_message = "timed_out", "The attempt did not finish in time; retrying."
             dispatch(self.session, job, now)
         else:
-            self._fail(job, "timed_out", f"The job did not finish in time after {job.attempts} attempts.", now)
+            await self._fail(job, "timed_out", f"The job did not finish in time after {job.attempts} attempts.", now)
         await self.session.flush()
         return job.status

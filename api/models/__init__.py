@@ -2,7 +2,16 @@
 
 from api.models.auth import ApiKey, Invitation, TokenPurpose, UserSession, UserToken
 from api.models.base import Base
-from api.models.billing import TRIAL_PLAN, CreditPack, Plan
+from api.models.billing import (
+    TRIAL_PLAN,
+    CreditPack,
+    Invoice,
+    PackPurchase,
+    PackPurchaseStatus,
+    Plan,
+    StripeEvent,
+    Subscription,
+)
 from api.models.catalog import Category, ImageSyncState, Product, ProductCategory, ProductImage, ProductSource
 from api.models.credits import (
     ActorType,
@@ -18,6 +27,15 @@ from api.models.credits import (
     LotCategory,
     LotSource,
 )
+from api.models.generation import (
+    Approval,
+    Asset,
+    AssetSyncState,
+    AssetType,
+    GenerationItem,
+    ItemStatus,
+    ProviderCall,
+)
 from api.models.idempotency import IdempotencyRecord
 from api.models.jobs import Job, JobKind, JobStatus
 from api.models.notifications import Notification, NotificationPreference
@@ -30,6 +48,10 @@ __all__ = [
     "TRIAL_PLAN",
     "ActorType",
     "ApiKey",
+    "Approval",
+    "Asset",
+    "AssetSyncState",
+    "AssetType",
     "AuditLog",
     "Base",
     "Category",
@@ -43,10 +65,13 @@ __all__ = [
     "CreditPack",
     "EmailMessage",
     "EntryType",
+    "GenerationItem",
     "HoldState",
     "IdempotencyRecord",
     "ImageSyncState",
     "Invitation",
+    "Invoice",
+    "ItemStatus",
     "Job",
     "JobKind",
     "JobStatus",
@@ -56,16 +81,21 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "Organization",
+    "PackPurchase",
+    "PackPurchaseStatus",
     "Plan",
     "Product",
     "ProductCategory",
     "ProductImage",
     "ProductSource",
+    "ProviderCall",
     "Role",
     "StoreConnection",
     "StoreKind",
     "StoreStatus",
     "StoreWebhookEvent",
+    "StripeEvent",
+    "Subscription",
     "TokenPurpose",
     "User",
     "UserSession",

@@ -93,6 +93,9 @@ class Job(IdMixin, TimestampsMixin, TenantMixin, Base):
     created_by_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_by_api_key_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
     idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    # The credits reserved for this job's outputs (generation); whatever is still reserved when the job ends in
+    # any way is released with it (api/jobs/service.py), so a dead or canceled job never keeps credits.
+    hold_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("credit_holds.id", ondelete="SET NULL"))
 
     @property
     def percent(self) -> int:

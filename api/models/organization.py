@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import enum
 import uuid
+from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.models.base import Base, CreatedAtMixin, IdMixin, TenantMixin, TimestampsMixin
@@ -17,6 +19,11 @@ class Organization(IdMixin, TimestampsMixin, Base):
     plan_code: Mapped[str] = mapped_column(
         ForeignKey("plans.code", ondelete="RESTRICT"), default="trial", server_default="trial", index=True
     )
+    # Created lazily at the first checkout; every Stripe event names the customer, which leads back here.
+    stripe_customer_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # The first level of the generation settings cascade, and the provider used when a request names none.
+    generation_settings: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
+    default_provider: Mapped[str] = mapped_column(String(50), default="local", server_default="local")
 
 
 class Role(enum.StrEnum):

@@ -31,6 +31,7 @@ KINDS: dict[str, NotificationKind] = {
         NotificationKind("low_balance", "Available credits fell below 20%, 10% of the last top-up, or to zero", True),
         NotificationKind("credits_expiring", "Paid credits expire within 7 days", True),
         NotificationKind("credits_granted", "Credits were added to the workspace (trial, support)", True),
+        NotificationKind("payment_failed", "A subscription payment failed; the card needs attention", True),
     )
 }
 

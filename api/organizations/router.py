@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.auth.dependencies import AdminAccess, Auth, CurrentUser, ViewerAccess
 from api.auth.exceptions import InsufficientRole
 from api.auth.schemas import Me, OrganizationOut
+from api.billing.exceptions import ApiAccessNotIncluded, SeatLimitReached
 from api.core.config import Settings, get_settings
 from api.core.errors import NotAuthenticated, error_responses
 from api.core.pagination import Page, PageQuery
@@ -127,7 +128,7 @@ async def list_invitations(ctx: AdminAccess, organizations: Organizations, page:
     tags=["members"],
     status_code=status.HTTP_201_CREATED,
     response_model=InvitationOut,
-    responses={**TENANT, **error_responses(AlreadyMember, RoleTooHigh)},
+    responses={**TENANT, **error_responses(AlreadyMember, RoleTooHigh, SeatLimitReached)},
 )
 async def create_invitation(
     body: CreateInvitationRequest,
@@ -199,7 +200,7 @@ async def list_api_keys(ctx: AdminAccess, organizations: Organizations, page: Pa
     tags=["api-keys"],
     status_code=status.HTTP_201_CREATED,
     response_model=ApiKeyCreated,
-    responses={**TENANT, **error_responses(RoleTooHigh)},
+    responses={**TENANT, **error_responses(RoleTooHigh, ApiAccessNotIncluded)},
 )
 async def create_api_key(body: CreateApiKeyRequest, ctx: AdminAccess, organizations: Organizations) -> ApiKeyCreated:
     """Create an API key for integrations; the secret is in this response only."""

@@ -34,6 +34,7 @@ from api.organizations.repository import (
     OrganizationRepository,
 )
 from api.organizations.schemas import InvitationStatus
+from api.products.entitlements import check_api_access, check_seat_available
 
 if TYPE_CHECKING:
     from api.auth.dependencies import AuthContext
@@ -129,6 +130,7 @@ class OrganizationService:
         now = utc_now()
         for previous in await invitations.pending_for_email(email):  # a new invitation replaces the old link
             previous.revoked_at = now
+        await check_seat_available(self.session, ctx.organization_id)  # after revoking: a re-invite is no new seat
         token = new_secret()
         invitation = await invitations.add(
             Invitation(
@@ -216,6 +218,7 @@ class OrganizationService:
         if role == Role.owner:
             raise RoleTooHigh("API keys can have the admin role at most.")
         self._check_can_manage(ctx, role, role)
+        await check_api_access(self.session, ctx.organization_id)
         prefix = API_KEY_PREFIX + new_secret(6)[:8]
         secret = f"{prefix}_{new_secret(32)}"
         key = await ApiKeyRepository(self.session, ctx.organization_id).add(

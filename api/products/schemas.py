@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from api.core.schemas import RequestModel
+from api.generation.settings import InvalidSettings, normalize
 from api.models import ImageSyncState, ProductImage, ProductSource
 
 if TYPE_CHECKING:
@@ -20,10 +21,14 @@ MAX_SETTINGS_BYTES = 20_000
 SceneType = Annotated[str, Field(min_length=1, max_length=60)]
 
 
-def _settings_object(value: dict[str, Any]) -> dict[str, Any]:
+def _settings_object(value: dict[str, Any], *, by_scene_type: bool = False) -> dict[str, Any]:
+    """A settings document as the generation cascade reads it (api/generation/settings.py), cleaned."""
     if len(json.dumps(value)) > MAX_SETTINGS_BYTES:
         raise ValueError(f"Generation settings must be under {MAX_SETTINGS_BYTES // 1000} kB of JSON.")
-    return value
+    try:
+        return normalize(value, allow_scene_types=by_scene_type)
+    except InvalidSettings as exc:
+        raise ValueError(f"generation_settings.{exc.path} {exc.message}") from exc
 
 
 def slugify(name: str) -> str:
@@ -232,7 +237,7 @@ class CreateCategoryRequest(RequestModel):
     @field_validator("generation_settings")
     @classmethod
     def _settings_size(cls, value: dict[str, Any]) -> dict[str, Any]:
-        return _settings_object(value)
+        return _settings_object(value, by_scene_type=True)
 
 
 class UpdateCategoryRequest(RequestModel):
@@ -247,7 +252,7 @@ class UpdateCategoryRequest(RequestModel):
     @field_validator("generation_settings")
     @classmethod
     def _settings_size(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        return None if value is None else _settings_object(value)
+        return None if value is None else _settings_object(value, by_scene_type=True)
 
     @model_validator(mode="after")
     def _not_null(self) -> UpdateCategoryRequest:

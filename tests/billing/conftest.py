@@ -184,3 +184,48 @@ class WebhookReceiver:
 def webhook_receiver(stripe_sandbox: StripeSandbox) -> Iterator[WebhookReceiver]:
     with serve(WebhookReceiver(stripe_sandbox.webhook_secret)) as receiver:
         yield receiver
+
+
+# --- the app billing against the sandbox -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def billing_settings(migrated: Any, stripe_server: StripeSandbox) -> Any:
+    """The app configured for the Stripe sandbox (events are delivered by the tests, through the ASGI client)."""
+    from pydantic import SecretStr
+
+    return migrated.model_copy(
+        update={
+            "stripe_secret_key": SecretStr(stripe_server.api_key),
+            "stripe_webhook_secret": SecretStr(stripe_server.webhook_secret),
+            "stripe_api_base_url": stripe_server.base_url,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+async def billing_app(billing_settings: Any) -> Any:
+    from asgi_lifespan import LifespanManager
+
+    from api.main import create_app
+
+    application = create_app(billing_settings)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture
+def sandbox(stripe_sandbox: StripeSandbox) -> StripeSandbox:
+    """The sandbox for app tests: nothing is delivered on its own, the test delivers (and reorders) events."""
+    stripe_sandbox.auto_deliver = False
+    return stripe_sandbox
+
+
+@pytest.fixture
+async def owner(billing_app: Any) -> Any:
+    """A signed-up merchant (the workspace's owner) on the billing app; `owner.created` is the sign-up answer."""
+    from tests.helpers import new_browser, signup
+
+    async with new_browser(billing_app) as client:
+        client.created = await signup(client)  # type: ignore[attr-defined]
+        yield client

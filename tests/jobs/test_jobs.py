@@ -16,7 +16,7 @@ from sqlalchemy import update
 from api.core.queue import SYNC_QUEUE
 from api.core.time import utc_now
 from api.models import Job, JobKind, JobStatus
-from tests.helpers import Browser, assert_problem, make_browser, signup
+from tests.helpers import Browser, assert_problem, make_browser, on_plan, signup
 from tests.jobs.helpers import create_job, load_job, worker_ctx
 from workers.cron import reconcile
 from workers.jobs import JobContext, TransientJobError, reconcile_jobs, run_job
@@ -249,6 +249,7 @@ async def test_events_stream_progress_items_and_finish_with_cookie_or_bearer(app
     assert items == ["chair", "table"]
     assert [d["done"] for n, d in events if n == "progress"][-1] == 2
 
+    await on_plan(browser)  # API access
     key = (await browser.post("/organization/api-keys", json={"name": "events"})).json()["secret"]
     async with make_browser(app) as integration:
         integration.headers["Authorization"] = f"Bearer {key}"

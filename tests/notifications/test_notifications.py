@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import FastAPI
 
-from tests.helpers import Browser, assert_problem, make_browser, signup, unique_email
+from tests.helpers import Browser, assert_problem, make_browser, on_plan, signup, unique_email
 
 
 async def test_a_new_workspace_has_its_welcome_notice_to_read(browser: Browser) -> None:
@@ -48,6 +48,7 @@ async def test_each_member_reads_only_their_own(app: FastAPI, browser: Browser) 
 
 async def test_api_keys_have_no_notifications(app: FastAPI, browser: Browser) -> None:
     await signup(browser)
+    await on_plan(browser)  # seats and API access are not what this test is about
     key = (await browser.post("/organization/api-keys", json={"name": "n", "role": "admin"})).json()["secret"]
     async with make_browser(app) as integration:
         integration.headers["Authorization"] = f"Bearer {key}"
@@ -63,6 +64,7 @@ async def test_email_preferences_per_kind(browser: Browser) -> None:
         "credits_expiring": True,
         "credits_granted": True,
         "low_balance": True,
+        "payment_failed": True,
     }
     updated = await browser.put("/notifications/preferences", json={"email": {"low_balance": False}})
     assert {p["kind"]: p["email"] for p in updated.json()["items"]}["low_balance"] is False
@@ -73,5 +75,6 @@ async def test_email_preferences_per_kind(browser: Browser) -> None:
         "credits_expiring": True,
         "credits_granted": False,
         "low_balance": True,
+        "payment_failed": True,
     }
     assert_problem(await browser.put("/notifications/preferences", json={"email": {"spam": True}}), 422)

@@ -7,11 +7,12 @@ from sqlalchemy import select
 
 from api.core.security import hash_secret
 from api.models import ApiKey
-from tests.helpers import Browser, assert_problem, new_browser, signup
+from tests.helpers import Browser, assert_problem, new_browser, on_plan, signup
 
 
 async def test_api_key_lifecycle(app: FastAPI, browser: Browser) -> None:
     created_org = await signup(browser, organization_name="Key Holders")
+    await on_plan(browser)  # seats and API access are not what this test is about
     created = await browser.post("/organization/api-keys", json={"name": "Shop sync", "role": "admin"})
     assert created.status_code == 201
     key = created.json()
@@ -48,6 +49,7 @@ async def test_api_key_lifecycle(app: FastAPI, browser: Browser) -> None:
 
 async def test_api_key_role_is_enforced(app: FastAPI, browser: Browser) -> None:
     await signup(browser)
+    await on_plan(browser)  # seats and API access are not what this test is about
     key = (await browser.post("/organization/api-keys", json={"name": "Reader", "role": "viewer"})).json()
     assert_problem(await browser.post("/organization/api-keys", json={"name": "Root", "role": "owner"}), 403)
     async with new_browser(app) as integration:

@@ -12,6 +12,7 @@ from tests.helpers import (
     latest_email_link,
     make_browser,
     new_browser,
+    on_plan,
     signup,
     unique_email,
 )
@@ -32,6 +33,7 @@ async def invite_and_join(app: FastAPI, owner: Browser, role: str) -> tuple[Brow
 
 async def test_invitation_accept_shows_the_workspace(app: FastAPI, browser: Browser) -> None:
     owner = await signup(browser, organization_name="Teak House")
+    await on_plan(browser)  # seats and API access are not what this test is about
     email = unique_email("invitee")
     invited = await browser.post("/organization/invitations", json={"email": email, "role": "member"})
     assert invited.json()["status"] == "pending"
@@ -63,6 +65,7 @@ async def test_invitation_accept_shows_the_workspace(app: FastAPI, browser: Brow
 
 async def test_invitation_for_another_address_is_refused(app: FastAPI, browser: Browser) -> None:
     await signup(browser)
+    await on_plan(browser)  # seats and API access are not what this test is about
     email = unique_email("intended")
     await browser.post("/organization/invitations", json={"email": email, "role": "admin"})
     token = await latest_email_link(browser, email, "/invitations/accept")
@@ -75,6 +78,7 @@ async def test_invitation_for_another_address_is_refused(app: FastAPI, browser: 
 
 async def test_revoked_and_expired_invitations_cannot_be_used(app: FastAPI, browser: Browser) -> None:
     await signup(browser)
+    await on_plan(browser)  # seats and API access are not what this test is about
     email = unique_email()
     invitation = (await browser.post("/organization/invitations", json={"email": email, "role": "member"})).json()
     token = await latest_email_link(browser, email, "/invitations/accept")
@@ -86,6 +90,7 @@ async def test_revoked_and_expired_invitations_cannot_be_used(app: FastAPI, brow
 
 async def test_viewer_can_read_but_not_write(app: FastAPI, browser: Browser) -> None:
     await signup(browser)
+    await on_plan(browser)  # seats and API access are not what this test is about
     viewer, _ = await invite_and_join(app, browser, "viewer")
     try:
         assert (await viewer.get("/organization")).status_code == 200
@@ -104,6 +109,7 @@ async def test_viewer_can_read_but_not_write(app: FastAPI, browser: Browser) -> 
 
 async def test_roles_cannot_be_escalated(app: FastAPI, browser: Browser) -> None:
     await signup(browser)
+    await on_plan(browser)  # seats and API access are not what this test is about
     admin, admin_me = await invite_and_join(app, browser, "admin")
     member, member_me = await invite_and_join(app, browser, "member")
     owner_id = (await browser.get("/me")).json()["user"]["id"]
@@ -133,6 +139,7 @@ async def test_roles_cannot_be_escalated(app: FastAPI, browser: Browser) -> None
 
 async def test_last_owner_cannot_leave_or_be_demoted(app: FastAPI, browser: Browser) -> None:
     await signup(browser)
+    await on_plan(browser)  # seats and API access are not what this test is about
     me = (await browser.get("/me")).json()
     assert_problem(await browser.delete(f"/organization/members/{me['user']['id']}"), 409, "last_owner")
     demote = await browser.patch(f"/organization/members/{me['user']['id']}", json={"role": "admin"})
@@ -153,6 +160,7 @@ async def test_last_owner_cannot_leave_or_be_demoted(app: FastAPI, browser: Brow
 
 async def test_member_can_leave_and_loses_access(app: FastAPI, browser: Browser) -> None:
     created = await signup(browser)
+    await on_plan(browser)  # seats and API access are not what this test is about
     member, member_me = await invite_and_join(app, browser, "member")
     try:
         assert (await member.delete(f"/organization/members/{member_me['user']['id']}")).status_code == 204
@@ -168,6 +176,7 @@ async def test_switching_workspaces(app: FastAPI, browser: Browser) -> None:
     first = await signup(browser, organization_name="First")
     async with new_browser(app) as other_owner:
         await signup(other_owner, organization_name="Second")
+        await on_plan(other_owner)  # seats and API access are not what this test is about
         me = (await browser.get("/me")).json()
         email = me["user"]["email"]
         await other_owner.post("/organization/invitations", json={"email": email, "role": "admin"})
@@ -182,6 +191,7 @@ async def test_switching_workspaces(app: FastAPI, browser: Browser) -> None:
 
 async def test_outsider_gets_404_for_another_workspaces_ids(app: FastAPI, browser: Browser) -> None:
     tenant_a = await signup(browser)
+    await on_plan(browser)  # seats and API access are not what this test is about
     invitation = (
         await browser.post("/organization/invitations", json={"email": unique_email(), "role": "member"})
     ).json()

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 
 from api import cli
 from api.core.config import Settings, get_settings
-from tests.helpers import Browser, assert_problem, signup
+from tests.helpers import Browser, assert_problem, on_plan, signup
 
 
 @pytest.fixture
@@ -37,6 +37,7 @@ async def test_admin_endpoints_need_a_platform_admin(app: FastAPI, browser: Brow
     by_email = await browser.get("/admin/organizations", params={"q": created["user"]["email"][:12]})
     assert len(by_email.json()["items"]) == 1
 
+    await on_plan(browser)  # API access
     key = (await browser.post("/organization/api-keys", json={"name": "k", "role": "admin"})).json()
     bearer = {"Authorization": f"Bearer {key['secret']}"}
     assert_problem(await browser.get("/admin/organizations", headers=bearer), 403, "session_required")

@@ -11,17 +11,19 @@ from typing import Any
 from fastapi import FastAPI
 
 from api.core.crypto import CredentialCipher
-from api.models import StoreConnection, StoreKind, StoreStatus
+from api.models import Asset, AssetType, StoreConnection, StoreKind, StoreStatus
 from api.openapi import build_openapi
 from api.stores.credentials import seal_credentials
-from tests.helpers import Browser, make_browser, signup, unique_email
+from tests.helpers import Browser, make_browser, on_plan, signup, unique_email
 from tests.jobs.helpers import create_job
 from tests.products.images import photo
 
 SPEC = build_openapi()
 # Not tenant-scoped: platform admin routes (their own tests check that only admins get in), and signed file
 # links, which are public and protected by their signature instead (tests/products/test_images.py).
-NOT_TENANT_SCOPED = ("/api/v1/admin/", "/api/v1/files/")
+# Admin routes are for platform staff; signed file URLs and store webhooks authenticate by signature, not by
+# workspace (their own tests cover forged and foreign signatures).
+NOT_TENANT_SCOPED = ("/api/v1/admin/", "/api/v1/files/", "/api/v1/webhooks/")
 
 IdFactory = Callable[[Browser, dict[str, Any]], Awaitable[str]]
 
@@ -82,6 +84,34 @@ async def _store_id(owner: Browser, created: dict[str, Any]) -> str:
         return str(connection.id)
 
 
+async def _asset_id(owner: Browser, created: dict[str, Any]) -> str:
+    # Assets come from generation jobs (tests/generation); here the row is made as the worker makes it.
+    app = owner._transport.app  # type: ignore[attr-defined]
+    async with app.state.sessionmaker() as session:
+        asset = Asset(
+            organization_id=uuid.UUID(created["organization"]["id"]),
+            type=AssetType.image,
+            original_key="org/a/assets/a/original.png",
+            preview_key="org/a/assets/a/preview.webp",
+            content_type="image/png",
+            width=8,
+            height=8,
+            size_bytes=1,
+            prompt="",
+            settings={},
+            scene_type="studio",
+            aspect_ratio="1:1",
+            quality="1k",
+            provider="local",
+            model="epox-local-1",
+            seed=1,
+            credits_charged=1,
+        )
+        session.add(asset)
+        await session.commit()
+        return str(asset.id)
+
+
 # One factory per path parameter: a new kind of id needs a line here, or the test below fails.
 ID_FACTORIES: dict[str, IdFactory] = {
     "user_id": _user_id,
@@ -93,6 +123,7 @@ ID_FACTORIES: dict[str, IdFactory] = {
     "category_id": _category_id,
     "job_id": _job_id,
     "store_id": _store_id,
+    "asset_id": _asset_id,
 }
 
 
@@ -146,6 +177,9 @@ async def test_every_id_bearing_endpoint_hides_other_tenants(app: FastAPI) -> No
     try:
         created_a = await signup(tenant_a)
         await signup(tenant_b)
+        # Plans with the seats and API access the factories and tenant B's key need.
+        await on_plan(tenant_a)
+        await on_plan(tenant_b)
         b_key = (await tenant_b.post("/organization/api-keys", json={"name": "B", "role": "admin"})).json()
         async with make_browser(app) as b_integration:
             b_integration.headers["Authorization"] = f"Bearer {b_key['secret']}"

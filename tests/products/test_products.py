@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from tests.helpers import Browser, assert_problem, make_browser, signup
+from tests.helpers import Browser, assert_problem, make_browser, on_plan, signup
 
 
 async def _create(client: Browser, **fields: Any) -> dict[str, Any]:
@@ -189,6 +189,7 @@ async def test_mass_assignment_is_refused_and_changes_nothing(browser: Browser) 
 
 async def test_viewers_read_members_write(app: FastAPI, browser: Browser) -> None:
     await signup(browser)
+    await on_plan(browser)  # seats and API access are not what this test is about
     product = await _create(browser)
     viewer_key = (await browser.post("/organization/api-keys", json={"name": "ro", "role": "viewer"})).json()
     member_key = (await browser.post("/organization/api-keys", json={"name": "rw", "role": "member"})).json()

@@ -7,7 +7,7 @@ import asyncio
 
 from fastapi import FastAPI
 
-from tests.helpers import TRIAL_PRODUCT_SLOTS, Browser, assert_problem, make_browser, signup
+from tests.helpers import TRIAL_PRODUCT_SLOTS, Browser, assert_problem, make_browser, on_plan, signup
 
 
 async def test_slots_are_reported_and_enforced_with_a_clear_problem(browser: Browser) -> None:
@@ -38,7 +38,9 @@ async def test_concurrent_creates_never_exceed_the_limit(app: FastAPI, browser: 
     await signup(browser)
     for i in range(TRIAL_PRODUCT_SLOTS - 3):
         assert (await browser.post("/products", json={"name": f"Lamp {i}"})).status_code == 201
+    await on_plan(browser, "pro")  # to create the key; the race below runs on the trial's slots
     key = (await browser.post("/organization/api-keys", json={"name": "bulk", "role": "member"})).json()["secret"]
+    await on_plan(browser, "trial")
     clients = [make_browser(app) for _ in range(10)]
     try:
         for client in clients:

@@ -3,7 +3,6 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -16,7 +15,7 @@ from api.main import create_app
 from sandbox.server import serve
 from sandbox.shopify import ShopifySandbox
 from sandbox.woocommerce import WooSandbox
-from tests.helpers import Browser, new_browser, signup
+from tests.helpers import Browser, new_browser, signup, worker_ctx
 
 # The shared third-party contracts (design: read them where they are, never copy them in).
 CONTRACTS_DIR = Path(os.environ.get("EPOX_CONTRACTS_DIR", Path(__file__).resolve().parents[3] / "shared" / "data"))
@@ -79,15 +78,6 @@ async def merchant(store_app: FastAPI) -> AsyncIterator[Browser]:
     async with new_browser(store_app) as client:
         await signup(client)
         yield client
-
-
-def worker_ctx(app: FastAPI) -> dict[str, Any]:
-    return {
-        "sessionmaker": app.state.sessionmaker,
-        "redis": app.state.arq,
-        "settings": app.state.settings,
-        "storage": app.state.storage,
-    }
 
 
 async def connect_shop(client: Browser, shopify: ShopifySandbox, shop: str = "sandbox-shop.myshopify.com") -> str:

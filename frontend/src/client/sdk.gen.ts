@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, AddProductImageData, AddProductImageErrors, AddProductImageResponses, AdminAdjustCreditsData, AdminAdjustCreditsErrors, AdminAdjustCreditsResponses, AdminGrantCreditsData, AdminGrantCreditsErrors, AdminGrantCreditsResponses, AdminListOrganizationsData, AdminListOrganizationsErrors, AdminListOrganizationsResponses, ArchiveProductData, ArchiveProductErrors, ArchiveProductResponses, CancelJobData, CancelJobErrors, CancelJobResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCategoryData, CreateCategoryErrors, CreateCategoryResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreateProductData, CreateProductErrors, CreateProductResponses, DeleteCategoryData, DeleteCategoryErrors, DeleteCategoryResponses, DeleteProductImageData, DeleteProductImageErrors, DeleteProductImageResponses, DeleteStoreData, DeleteStoreErrors, DeleteStoreResponses, DownloadFileData, DownloadFileErrors, DownloadFileResponses, GetCategoryData, GetCategoryErrors, GetCategoryResponses, GetCreditBalanceData, GetCreditBalanceErrors, GetCreditBalanceResponses, GetCreditCostsData, GetCreditCostsResponses, GetJobData, GetJobErrors, GetJobResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetProductData, GetProductErrors, GetProductResponses, GetProductSlotsData, GetProductSlotsErrors, GetProductSlotsResponses, GetStoreSandboxData, GetStoreSandboxErrors, GetStoreSandboxResponses, HealthData, HealthResponses, ImportStoreProductsData, ImportStoreProductsErrors, ImportStoreProductsResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListCategoriesData, ListCategoriesErrors, ListCategoriesResponses, ListCreditEntriesData, ListCreditEntriesErrors, ListCreditEntriesResponses, ListDevOutboxData, ListDevOutboxErrors, ListDevOutboxResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListRemoteProductsData, ListRemoteProductsErrors, ListRemoteProductsResponses, ListStoresData, ListStoresErrors, ListStoresResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkAllNotificationsReadData, MarkAllNotificationsReadErrors, MarkAllNotificationsReadResponses, MarkNotificationReadData, MarkNotificationReadErrors, MarkNotificationReadResponses, PreviewInvitationData, PreviewInvitationErrors, PreviewInvitationResponses, ReadyData, ReadyErrors, ReadyResponses, ReceiveShopifyWebhookData, ReceiveShopifyWebhookErrors, ReceiveShopifyWebhookResponses, ReceiveWoocommerceWebhookData, ReceiveWoocommerceWebhookErrors, ReceiveWoocommerceWebhookResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResendVerificationData, ResendVerificationErrors, ResendVerificationResponses, RestoreProductData, RestoreProductErrors, RestoreProductResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInvitationData, RevokeInvitationErrors, RevokeInvitationResponses, SetActiveOrganizationData, SetActiveOrganizationErrors, SetActiveOrganizationResponses, ShopifyCallbackData, SignupData, SignupErrors, SignupResponses, StartShopifyInstallData, StartShopifyInstallErrors, StartShopifyInstallResponses, StartWoocommerceAuthorizeData, StartWoocommerceAuthorizeErrors, StartWoocommerceAuthorizeResponses, StreamJobEventsData, StreamJobEventsErrors, StreamJobEventsResponses, UpdateCategoryData, UpdateCategoryErrors, UpdateCategoryResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationPreferencesData, UpdateNotificationPreferencesErrors, UpdateNotificationPreferencesResponses, UpdateOrganizationData, UpdateOrganizationErrors, UpdateOrganizationResponses, UpdateProductData, UpdateProductErrors, UpdateProductImageData, UpdateProductImageErrors, UpdateProductImageResponses, UpdateProductResponses, UpdateStoreData, UpdateStoreErrors, UpdateStoreResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses, WoocommerceCallbackData, WoocommerceCallbackErrors, WoocommerceCallbackResponses, WoocommerceReturnData, WoocommerceReturnErrors } from './types.gen';
+import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, AddProductImageData, AddProductImageErrors, AddProductImageResponses, AdminAdjustCreditsData, AdminAdjustCreditsErrors, AdminAdjustCreditsResponses, AdminGrantCreditsData, AdminGrantCreditsErrors, AdminGrantCreditsResponses, AdminListOrganizationsData, AdminListOrganizationsErrors, AdminListOrganizationsResponses, ArchiveProductData, ArchiveProductErrors, ArchiveProductResponses, CancelJobData, CancelJobErrors, CancelJobResponses, CancelSubscriptionData, CancelSubscriptionErrors, CancelSubscriptionResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ChangeSubscriptionData, ChangeSubscriptionErrors, ChangeSubscriptionResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCategoryData, CreateCategoryErrors, CreateCategoryResponses, CreateCheckoutData, CreateCheckoutErrors, CreateCheckoutResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreatePortalSessionData, CreatePortalSessionErrors, CreatePortalSessionResponses, CreateProductData, CreateProductErrors, CreateProductResponses, DeleteCategoryData, DeleteCategoryErrors, DeleteCategoryResponses, DeleteProductImageData, DeleteProductImageErrors, DeleteProductImageResponses, DeleteStoreData, DeleteStoreErrors, DeleteStoreResponses, DownloadFileData, DownloadFileErrors, DownloadFileResponses, GenerationOptionsData, GenerationOptionsErrors, GenerationOptionsResponses, GetAssetData, GetAssetErrors, GetAssetResponses, GetCategoryData, GetCategoryErrors, GetCategoryResponses, GetCreditBalanceData, GetCreditBalanceErrors, GetCreditBalanceResponses, GetCreditCostsData, GetCreditCostsResponses, GetGenerationData, GetGenerationErrors, GetGenerationResponses, GetJobData, GetJobErrors, GetJobResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetProductData, GetProductErrors, GetProductResponses, GetProductSlotsData, GetProductSlotsErrors, GetProductSlotsResponses, GetStoreSandboxData, GetStoreSandboxErrors, GetStoreSandboxResponses, GetSubscriptionData, GetSubscriptionErrors, GetSubscriptionResponses, HealthData, HealthResponses, ImportStoreProductsData, ImportStoreProductsErrors, ImportStoreProductsResponses, KeepProductsData, KeepProductsErrors, KeepProductsResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAssetsData, ListAssetsErrors, ListAssetsResponses, ListCategoriesData, ListCategoriesErrors, ListCategoriesResponses, ListCreditEntriesData, ListCreditEntriesErrors, ListCreditEntriesResponses, ListDevOutboxData, ListDevOutboxErrors, ListDevOutboxResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListInvoicesData, ListInvoicesErrors, ListInvoicesResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListPacksData, ListPacksResponses, ListPlansData, ListPlansResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListRemoteProductsData, ListRemoteProductsErrors, ListRemoteProductsResponses, ListStoresData, ListStoresErrors, ListStoresResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkAllNotificationsReadData, MarkAllNotificationsReadErrors, MarkAllNotificationsReadResponses, MarkNotificationReadData, MarkNotificationReadErrors, MarkNotificationReadResponses, PreviewInvitationData, PreviewInvitationErrors, PreviewInvitationResponses, QuoteGenerationData, QuoteGenerationErrors, QuoteGenerationResponses, ReadyData, ReadyErrors, ReadyResponses, ReceiveShopifyWebhookData, ReceiveShopifyWebhookErrors, ReceiveShopifyWebhookResponses, ReceiveStripeWebhookData, ReceiveStripeWebhookErrors, ReceiveStripeWebhookResponses, ReceiveWoocommerceWebhookData, ReceiveWoocommerceWebhookErrors, ReceiveWoocommerceWebhookResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResendVerificationData, ResendVerificationErrors, ResendVerificationResponses, RestoreProductData, RestoreProductErrors, RestoreProductResponses, ResumeSubscriptionData, ResumeSubscriptionErrors, ResumeSubscriptionResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInvitationData, RevokeInvitationErrors, RevokeInvitationResponses, SetActiveOrganizationData, SetActiveOrganizationErrors, SetActiveOrganizationResponses, ShopifyCallbackData, SignupData, SignupErrors, SignupResponses, StartGenerationData, StartGenerationErrors, StartGenerationResponses, StartShopifyInstallData, StartShopifyInstallErrors, StartShopifyInstallResponses, StartWoocommerceAuthorizeData, StartWoocommerceAuthorizeErrors, StartWoocommerceAuthorizeResponses, StreamJobEventsData, StreamJobEventsErrors, StreamJobEventsResponses, UpdateCategoryData, UpdateCategoryErrors, UpdateCategoryResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationPreferencesData, UpdateNotificationPreferencesErrors, UpdateNotificationPreferencesResponses, UpdateOrganizationData, UpdateOrganizationErrors, UpdateOrganizationResponses, UpdateProductData, UpdateProductErrors, UpdateProductImageData, UpdateProductImageErrors, UpdateProductImageResponses, UpdateProductResponses, UpdateStoreData, UpdateStoreErrors, UpdateStoreResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses, WoocommerceCallbackData, WoocommerceCallbackErrors, WoocommerceCallbackResponses, WoocommerceReturnData, WoocommerceReturnErrors } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -585,6 +585,66 @@ export const cancelJob = <ThrowOnError extends boolean = false>(options: Options
 export const streamJobEvents = <ThrowOnError extends boolean = false>(options: Options<StreamJobEventsData, ThrowOnError>) => (options.client ?? client).get<StreamJobEventsResponses, StreamJobEventsErrors, ThrowOnError>({ url: '/api/v1/jobs/{job_id}/events', ...options });
 
 /**
+ * Generation Options
+ *
+ * What can be asked for: scene types, the bubble types with their presets, output options, and the providers
+ * configured here with what each supports.
+ */
+export const generationOptions = <ThrowOnError extends boolean = false>(options?: Options<GenerationOptionsData, ThrowOnError>) => (options?.client ?? client).get<GenerationOptionsResponses, GenerationOptionsErrors, ThrowOnError>({ url: '/api/v1/generation/options', ...options });
+
+/**
+ * Start Generation
+ *
+ * Generate images: quotes the credits (1 per image at 1k/2k, 2 at 4k), holds them (402 when the balance is
+ * short), and starts a job with one item per image. You pay only for delivered images: each is captured when
+ * stored; failures and cancels release theirs. Follow progress at /jobs/{id}/events. With an
+ * `Idempotency-Key`, a retried request returns the first job.
+ */
+export const startGeneration = <ThrowOnError extends boolean = false>(options: Options<StartGenerationData, ThrowOnError>) => (options.client ?? client).post<StartGenerationResponses, StartGenerationErrors, ThrowOnError>({
+    url: '/api/v1/generations',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Quote Generation
+ *
+ * What the same request to POST /generations would cost, checked the same way, and the balance to pay it.
+ */
+export const quoteGeneration = <ThrowOnError extends boolean = false>(options: Options<QuoteGenerationData, ThrowOnError>) => (options.client ?? client).post<QuoteGenerationResponses, QuoteGenerationErrors, ThrowOnError>({
+    url: '/api/v1/generations/quote',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get Generation
+ *
+ * A generation job with each item's status, error and delivered asset.
+ */
+export const getGeneration = <ThrowOnError extends boolean = false>(options: Options<GetGenerationData, ThrowOnError>) => (options.client ?? client).get<GetGenerationResponses, GetGenerationErrors, ThrowOnError>({ url: '/api/v1/generations/{job_id}', ...options });
+
+/**
+ * List Assets
+ *
+ * Generated assets, newest first (cursor-paged), optionally of one product or one job.
+ */
+export const listAssets = <ThrowOnError extends boolean = false>(options?: Options<ListAssetsData, ThrowOnError>) => (options?.client ?? client).get<ListAssetsResponses, ListAssetsErrors, ThrowOnError>({ url: '/api/v1/assets', ...options });
+
+/**
+ * Get Asset
+ *
+ * One asset with its prompt, resolved settings and their sources, provider, model, seed and cost.
+ */
+export const getAsset = <ThrowOnError extends boolean = false>(options: Options<GetAssetData, ThrowOnError>) => (options.client ?? client).get<GetAssetResponses, GetAssetErrors, ThrowOnError>({ url: '/api/v1/assets/{asset_id}', ...options });
+
+/**
  * Start Shopify Install
  *
  * Start connecting a Shopify store: send the merchant to the returned URL to approve the app.
@@ -711,3 +771,105 @@ export const receiveShopifyWebhook = <ThrowOnError extends boolean = false>(opti
  * Public: a WooCommerce site's webhooks for one connection, authenticated by their HMAC signature.
  */
 export const receiveWoocommerceWebhook = <ThrowOnError extends boolean = false>(options: Options<ReceiveWoocommerceWebhookData, ThrowOnError>) => (options.client ?? client).post<ReceiveWoocommerceWebhookResponses, ReceiveWoocommerceWebhookErrors, ThrowOnError>({ url: '/api/v1/webhooks/woocommerce/{connection_id}', ...options });
+
+/**
+ * List Plans
+ *
+ * Public: the plans with their prices per interval and limits (the free trial first, for comparison).
+ */
+export const listPlans = <ThrowOnError extends boolean = false>(options?: Options<ListPlansData, ThrowOnError>) => (options?.client ?? client).get<ListPlansResponses, unknown, ThrowOnError>({ url: '/api/v1/billing/plans', ...options });
+
+/**
+ * List Packs
+ *
+ * Public: the credit packs on sale; pack credits never expire.
+ */
+export const listPacks = <ThrowOnError extends boolean = false>(options?: Options<ListPacksData, ThrowOnError>) => (options?.client ?? client).get<ListPacksResponses, unknown, ThrowOnError>({ url: '/api/v1/billing/packs', ...options });
+
+/**
+ * Get Subscription
+ *
+ * The workspace's plan, subscription state, a waiting plan change, and what it uses of its plan.
+ */
+export const getSubscription = <ThrowOnError extends boolean = false>(options?: Options<GetSubscriptionData, ThrowOnError>) => (options?.client ?? client).get<GetSubscriptionResponses, GetSubscriptionErrors, ThrowOnError>({ url: '/api/v1/billing/subscription', ...options });
+
+/**
+ * Create Checkout
+ *
+ * Start a Stripe Checkout for a plan (`plan_code` + `interval`) or a credit pack (`pack_code`): send the
+ * merchant to `checkout_url`. Credits arrive when Stripe confirms the payment, not on the way back.
+ */
+export const createCheckout = <ThrowOnError extends boolean = false>(options: Options<CreateCheckoutData, ThrowOnError>) => (options.client ?? client).post<CreateCheckoutResponses, CreateCheckoutErrors, ThrowOnError>({
+    url: '/api/v1/billing/checkout',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Change Subscription
+ *
+ * Preview (`preview: true`) or make a plan change: upgrades apply now (prorated), downgrades at the period
+ * end; `products_over_limit` says how many products must go (choose the ones to keep with keep-products).
+ */
+export const changeSubscription = <ThrowOnError extends boolean = false>(options: Options<ChangeSubscriptionData, ThrowOnError>) => (options.client ?? client).post<ChangeSubscriptionResponses, ChangeSubscriptionErrors, ThrowOnError>({
+    url: '/api/v1/billing/subscription/change',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Keep Products
+ *
+ * Choose the products that stay active when the waiting downgrade applies; the others are archived then
+ * (never deleted). Without a choice, the newest products are archived first.
+ */
+export const keepProducts = <ThrowOnError extends boolean = false>(options: Options<KeepProductsData, ThrowOnError>) => (options.client ?? client).post<KeepProductsResponses, KeepProductsErrors, ThrowOnError>({
+    url: '/api/v1/billing/subscription/keep-products',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Cancel Subscription
+ *
+ * Cancel at the end of the paid period: the plan and its credits stay until then.
+ */
+export const cancelSubscription = <ThrowOnError extends boolean = false>(options?: Options<CancelSubscriptionData, ThrowOnError>) => (options?.client ?? client).post<CancelSubscriptionResponses, CancelSubscriptionErrors, ThrowOnError>({ url: '/api/v1/billing/subscription/cancel', ...options });
+
+/**
+ * Resume Subscription
+ *
+ * Undo a cancellation before the period ends.
+ */
+export const resumeSubscription = <ThrowOnError extends boolean = false>(options?: Options<ResumeSubscriptionData, ThrowOnError>) => (options?.client ?? client).post<ResumeSubscriptionResponses, ResumeSubscriptionErrors, ThrowOnError>({ url: '/api/v1/billing/subscription/resume', ...options });
+
+/**
+ * Create Portal Session
+ *
+ * A Stripe billing portal link (payment method, invoices, cancellation).
+ */
+export const createPortalSession = <ThrowOnError extends boolean = false>(options?: Options<CreatePortalSessionData, ThrowOnError>) => (options?.client ?? client).post<CreatePortalSessionResponses, CreatePortalSessionErrors, ThrowOnError>({ url: '/api/v1/billing/portal', ...options });
+
+/**
+ * List Invoices
+ *
+ * The workspace's invoices, newest first (mirrored from Stripe as they are issued and paid).
+ */
+export const listInvoices = <ThrowOnError extends boolean = false>(options?: Options<ListInvoicesData, ThrowOnError>) => (options?.client ?? client).get<ListInvoicesResponses, ListInvoicesErrors, ThrowOnError>({ url: '/api/v1/billing/invoices', ...options });
+
+/**
+ * Receive Stripe Webhook
+ *
+ * Public: Stripe's events, authenticated by the Stripe-Signature header over the raw body; stored once and
+ * processed in the background.
+ */
+export const receiveStripeWebhook = <ThrowOnError extends boolean = false>(options?: Options<ReceiveStripeWebhookData, ThrowOnError>) => (options?.client ?? client).post<ReceiveStripeWebhookResponses, ReceiveStripeWebhookErrors, ThrowOnError>({ url: '/api/v1/webhooks/stripe', ...options });

@@ -139,6 +139,152 @@ export type ApiKeyOut = {
 };
 
 /**
+ * Approval
+ */
+export type Approval = 'pending' | 'approved' | 'rejected';
+
+/**
+ * AssetOut
+ */
+export type AssetOut = {
+    /**
+     * Id
+     */
+    id: string;
+    type: AssetType;
+    /**
+     * Product Id
+     */
+    product_id: string | null;
+    /**
+     * Job Id
+     */
+    job_id: string | null;
+    /**
+     * Parent Asset Id
+     */
+    parent_asset_id: string | null;
+    /**
+     * Width
+     */
+    width: number;
+    /**
+     * Height
+     */
+    height: number;
+    /**
+     * Duration Ms
+     */
+    duration_ms: number | null;
+    /**
+     * Content Type
+     */
+    content_type: string;
+    /**
+     * Size Bytes
+     */
+    size_bytes: number;
+    /**
+     * Prompt
+     */
+    prompt: string;
+    /**
+     * Settings
+     *
+     * Each bubble's resolved values with the level they came from.
+     */
+    settings: {
+        [key: string]: unknown;
+    };
+    /**
+     * Scene Type
+     */
+    scene_type: string;
+    /**
+     * Aspect Ratio
+     */
+    aspect_ratio: string;
+    /**
+     * Quality
+     */
+    quality: string;
+    /**
+     * Provider
+     */
+    provider: string;
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Seed
+     */
+    seed: number;
+    /**
+     * Credits Charged
+     */
+    credits_charged: number;
+    /**
+     * Pinned
+     */
+    pinned: boolean;
+    /**
+     * Favorite
+     */
+    favorite: boolean;
+    approval: Approval;
+    /**
+     * Approved At
+     */
+    approved_at: string | null;
+    sync_state: AssetSyncState;
+    /**
+     * Sync Error
+     */
+    sync_error: string | null;
+    /**
+     * Preview Url
+     *
+     * Signed, time-limited URL of the WebP preview.
+     */
+    preview_url: string;
+    /**
+     * Original Url
+     *
+     * Signed, time-limited URL of the original (PNG).
+     */
+    original_url: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+};
+
+/**
+ * AssetPage
+ */
+export type AssetPage = {
+    /**
+     * Items
+     */
+    items: Array<AssetOut>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+};
+
+/**
+ * AssetSyncState
+ */
+export type AssetSyncState = 'not_synced' | 'pending' | 'synced' | 'failed';
+
+/**
+ * AssetType
+ */
+export type AssetType = 'image' | 'video';
+
+/**
  * AuthSession
  */
 export type AuthSession = {
@@ -190,6 +336,50 @@ export type BalanceOut = {
 };
 
 /**
+ * BubbleIn
+ *
+ * One scene bubble: a preset or your own words (`value` wins when both are given).
+ */
+export type BubbleIn = {
+    type: BubbleType;
+    /**
+     * Preset
+     */
+    preset?: string | null;
+    /**
+     * Value
+     */
+    value?: string | null;
+};
+
+/**
+ * BubbleOptionOut
+ */
+export type BubbleOptionOut = {
+    /**
+     * Type
+     */
+    type: string;
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Additive
+     */
+    additive: boolean;
+    /**
+     * Presets
+     */
+    presets: Array<string>;
+};
+
+/**
+ * BubbleType
+ */
+export type BubbleType = 'style' | 'lighting' | 'camera_angle' | 'mood' | 'props' | 'background' | 'human_interaction' | 'color_palette' | 'reference' | 'custom';
+
+/**
  * CategoryOut
  */
 export type CategoryOut = {
@@ -236,6 +426,66 @@ export type CategoryOut = {
 };
 
 /**
+ * ChangeOut
+ */
+export type ChangeOut = {
+    /**
+     * Applied
+     *
+     * False for a preview.
+     */
+    applied: boolean;
+    /**
+     * Applies At
+     */
+    applies_at: 'now' | 'period_end';
+    /**
+     * Effective At
+     *
+     * When a period-end change takes effect.
+     */
+    effective_at: string | null;
+    /**
+     * Plan Code
+     */
+    plan_code: string;
+    /**
+     * Interval
+     */
+    interval: 'month' | 'year';
+    /**
+     * Price Difference
+     *
+     * New price minus current price per period, minor units.
+     */
+    price_difference: number;
+    /**
+     * Currency
+     */
+    currency: string;
+    /**
+     * Monthly Credits Difference
+     */
+    monthly_credits_difference: number;
+    /**
+     * Product Slots Difference
+     */
+    product_slots_difference: number;
+    /**
+     * Seats Difference
+     *
+     * Null when either plan has unlimited seats.
+     */
+    seats_difference: number | null;
+    /**
+     * Products Over Limit
+     *
+     * Active products beyond the new plan's slots: choose that many fewer to keep, or the newest ones are archived when the change applies.
+     */
+    products_over_limit: number;
+};
+
+/**
  * ChangePasswordRequest
  */
 export type ChangePasswordRequest = {
@@ -247,6 +497,88 @@ export type ChangePasswordRequest = {
      * New Password
      */
     new_password: string;
+};
+
+/**
+ * ChangePlanRequest
+ */
+export type ChangePlanRequest = {
+    /**
+     * Plan Code
+     */
+    plan_code: string;
+    /**
+     * Interval
+     */
+    interval: 'month' | 'year';
+    /**
+     * Preview
+     */
+    preview?: boolean;
+};
+
+/**
+ * CheckoutOut
+ */
+export type CheckoutOut = {
+    /**
+     * Checkout Url
+     */
+    checkout_url: string;
+};
+
+/**
+ * CheckoutRequest
+ *
+ * A plan (with its interval) or a credit pack.
+ */
+export type CheckoutRequest = {
+    /**
+     * Plan Code
+     */
+    plan_code?: string | null;
+    /**
+     * Interval
+     */
+    interval?: 'month' | 'year' | null;
+    /**
+     * Pack Code
+     */
+    pack_code?: string | null;
+};
+
+/**
+ * CostLineOut
+ */
+export type CostLineOut = {
+    /**
+     * Operation
+     */
+    operation: string;
+    /**
+     * Parameter
+     */
+    parameter: string | null;
+    /**
+     * Variant
+     */
+    variant: string | null;
+    /**
+     * Unit
+     */
+    unit: string;
+    /**
+     * Unit Credits
+     */
+    unit_credits: number;
+    /**
+     * Quantity
+     */
+    quantity: number;
+    /**
+     * Credits
+     */
+    credits: number;
 };
 
 /**
@@ -572,6 +904,168 @@ export type FieldError = {
 };
 
 /**
+ * GenerateRequest
+ */
+export type GenerateRequest = {
+    /**
+     * Type
+     *
+     * Video generation comes with the video studio.
+     */
+    type?: 'image';
+    /**
+     * Product Ids
+     *
+     * The products to show.
+     */
+    product_ids: Array<string>;
+    settings?: GenerationSettingsIn;
+    /**
+     * Variants
+     *
+     * Images per product.
+     */
+    variants?: number;
+    /**
+     * Provider
+     *
+     * Default: the workspace's provider.
+     */
+    provider?: string | null;
+};
+
+/**
+ * GenerationItemOut
+ */
+export type GenerationItemOut = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Position
+     */
+    position: number;
+    /**
+     * Product Id
+     */
+    product_id: string | null;
+    /**
+     * Variant
+     */
+    variant: number;
+    status: ItemStatus;
+    /**
+     * Credits
+     */
+    credits: number;
+    /**
+     * Asset Id
+     */
+    asset_id: string | null;
+    /**
+     * Error Code
+     */
+    error_code: string | null;
+    /**
+     * Error Message
+     */
+    error_message: string | null;
+};
+
+/**
+ * GenerationOptionsOut
+ */
+export type GenerationOptionsOut = {
+    /**
+     * Scene Types
+     */
+    scene_types: Array<OptionOut>;
+    /**
+     * Bubbles
+     */
+    bubbles: Array<BubbleOptionOut>;
+    /**
+     * Aspect Ratios
+     */
+    aspect_ratios: Array<string>;
+    /**
+     * Qualities
+     */
+    qualities: Array<string>;
+    /**
+     * Providers
+     */
+    providers: Array<ProviderOptionOut>;
+    /**
+     * Default Provider
+     */
+    default_provider: string;
+    /**
+     * Max Variants
+     */
+    max_variants: number;
+};
+
+/**
+ * GenerationOut
+ */
+export type GenerationOut = {
+    job: JobOut;
+    /**
+     * Credits Held
+     */
+    credits_held: number;
+    /**
+     * Items
+     */
+    items: Array<GenerationItemOut>;
+};
+
+/**
+ * GenerationSettingsIn
+ *
+ * This request's settings: every field optional; what is left out comes from the cascade (workspace,
+ * category, product) or the defaults (1:1, 1k, the product's first scene type or studio).
+ */
+export type GenerationSettingsIn = {
+    /**
+     * Aspect Ratio
+     */
+    aspect_ratio?: string | null;
+    /**
+     * Quality
+     */
+    quality?: '1k' | '2k' | '4k' | null;
+    /**
+     * Scene Type
+     */
+    scene_type?: string | null;
+    /**
+     * Bubbles
+     */
+    bubbles?: Array<BubbleIn>;
+    /**
+     * Prompt
+     *
+     * Extra direction in words.
+     */
+    prompt?: string | null;
+    /**
+     * Reference Image Ids
+     *
+     * Product images of this workspace whose look to borrow.
+     */
+    reference_image_ids?: Array<string>;
+    /**
+     * Base Image Id
+     *
+     * Which product photo to start from (one product only); default: its primary.
+     */
+    base_image_id?: string | null;
+};
+
+/**
  * HTTPValidationError
  */
 export type HttpValidationError = {
@@ -672,6 +1166,69 @@ export type InvitationPreview = {
  * InvitationStatus
  */
 export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
+
+/**
+ * InvoiceOut
+ */
+export type InvoiceOut = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Stripe Invoice Id
+     */
+    stripe_invoice_id: string;
+    /**
+     * Number
+     */
+    number: string | null;
+    /**
+     * Status
+     */
+    status: string;
+    /**
+     * Currency
+     */
+    currency: string;
+    /**
+     * Amount Due
+     */
+    amount_due: number;
+    /**
+     * Amount Paid
+     */
+    amount_paid: number;
+    /**
+     * Billing Reason
+     */
+    billing_reason: string | null;
+    /**
+     * Period Start
+     */
+    period_start: string | null;
+    /**
+     * Period End
+     */
+    period_end: string | null;
+    /**
+     * Hosted Invoice Url
+     */
+    hosted_invoice_url: string | null;
+    /**
+     * Invoice Pdf
+     */
+    invoice_pdf: string | null;
+    /**
+     * Created
+     */
+    created: string;
+};
+
+/**
+ * ItemStatus
+ */
+export type ItemStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'canceled';
 
 /**
  * JobError
@@ -786,6 +1343,30 @@ export type JobProgress = {
  * JobStatus
  */
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+
+/**
+ * KeepProductsOut
+ */
+export type KeepProductsOut = {
+    /**
+     * Keep Product Ids
+     */
+    keep_product_ids: Array<string>;
+    /**
+     * Applies At
+     */
+    applies_at: string;
+};
+
+/**
+ * KeepProductsRequest
+ */
+export type KeepProductsRequest = {
+    /**
+     * Product Ids
+     */
+    product_ids: Array<string>;
+};
 
 /**
  * LoginRequest
@@ -966,6 +1547,20 @@ export type NotificationPage = {
 };
 
 /**
+ * OptionOut
+ */
+export type OptionOut = {
+    /**
+     * Value
+     */
+    value: string;
+    /**
+     * Label
+     */
+    label: string;
+};
+
+/**
  * OrganizationOut
  */
 export type OrganizationOut = {
@@ -1021,6 +1616,51 @@ export type OutboxMessage = {
      * Sent At
      */
     sent_at: string | null;
+};
+
+/**
+ * PackList
+ */
+export type PackList = {
+    /**
+     * Items
+     */
+    items: Array<PackOut>;
+};
+
+/**
+ * PackOut
+ */
+export type PackOut = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Credits
+     */
+    credits: number;
+    price: PackPrice;
+};
+
+/**
+ * PackPrice
+ */
+export type PackPrice = {
+    /**
+     * Amount
+     *
+     * Minor units (cents).
+     */
+    amount: number;
+    /**
+     * Currency
+     */
+    currency: string;
 };
 
 /**
@@ -1094,6 +1734,20 @@ export type PageInvitationOut = {
 };
 
 /**
+ * Page[InvoiceOut]
+ */
+export type PageInvoiceOut = {
+    /**
+     * Items
+     */
+    items: Array<InvoiceOut>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+};
+
+/**
  * Page[MemberOut]
  */
 export type PageMemberOut = {
@@ -1146,6 +1800,81 @@ export type PasswordResetRequest = {
 };
 
 /**
+ * PlanLimits
+ */
+export type PlanLimits = {
+    /**
+     * Seats
+     *
+     * Members plus pending invitations; null means unlimited.
+     */
+    seats: number | null;
+    /**
+     * Concurrent Jobs
+     */
+    concurrent_jobs: number;
+    /**
+     * Api Access
+     */
+    api_access: boolean;
+    /**
+     * Rollover Cap
+     */
+    rollover_cap: number;
+};
+
+/**
+ * PlanList
+ */
+export type PlanList = {
+    /**
+     * Items
+     */
+    items: Array<PlanOut>;
+};
+
+/**
+ * PlanOut
+ */
+export type PlanOut = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Product Slots
+     */
+    product_slots: number;
+    /**
+     * Monthly Credits
+     */
+    monthly_credits: number;
+    /**
+     * Prices
+     */
+    prices: Array<Price>;
+    limits: PlanLimits;
+    /**
+     * Purchasable
+     */
+    purchasable: boolean;
+};
+
+/**
+ * PortalOut
+ */
+export type PortalOut = {
+    /**
+     * Url
+     */
+    url: string;
+};
+
+/**
  * PreferenceOut
  */
 export type PreferenceOut = {
@@ -1171,6 +1900,26 @@ export type PreferencesOut = {
      * Items
      */
     items: Array<PreferenceOut>;
+};
+
+/**
+ * Price
+ */
+export type Price = {
+    /**
+     * Interval
+     */
+    interval: 'month' | 'year';
+    /**
+     * Amount
+     *
+     * Minor units (cents).
+     */
+    amount: number;
+    /**
+     * Currency
+     */
+    currency: string;
 };
 
 /**
@@ -1383,6 +2132,58 @@ export type ProductOut = {
 export type ProductSource = 'uploaded' | 'imported';
 
 /**
+ * ProviderOptionOut
+ */
+export type ProviderOptionOut = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Aspect Ratios
+     */
+    aspect_ratios: Array<string>;
+    /**
+     * Qualities
+     */
+    qualities: Array<string>;
+    /**
+     * Max Reference Images
+     */
+    max_reference_images: number;
+    /**
+     * Supports Video
+     */
+    supports_video: boolean;
+    /**
+     * Deterministic
+     */
+    deterministic: boolean;
+};
+
+/**
+ * QuoteOut
+ */
+export type QuoteOut = {
+    /**
+     * Credits
+     */
+    credits: number;
+    /**
+     * Breakdown
+     */
+    breakdown: Array<CostLineOut>;
+    /**
+     * Available
+     */
+    available: number;
+    /**
+     * Cost Table Version
+     */
+    cost_table_version: number;
+};
+
+/**
  * ReadAllOut
  */
 export type ReadAllOut = {
@@ -1448,6 +2249,28 @@ export type RemoteProductPage = {
  * Role
  */
 export type Role = 'owner' | 'admin' | 'member' | 'viewer';
+
+/**
+ * ScheduledChange
+ */
+export type ScheduledChange = {
+    /**
+     * Plan Code
+     */
+    plan_code: string;
+    /**
+     * Interval
+     */
+    interval: 'month' | 'year';
+    /**
+     * Applies At
+     */
+    applies_at: string;
+    /**
+     * Keep Product Ids
+     */
+    keep_product_ids: Array<string> | null;
+};
 
 /**
  * SetActiveOrganizationRequest
@@ -1612,6 +2435,50 @@ export type StoreSandboxOut = {
 export type StoreStatus = 'active' | 'disconnected' | 'error';
 
 /**
+ * StripeWebhookAck
+ */
+export type StripeWebhookAck = {
+    /**
+     * Status
+     */
+    status: 'accepted' | 'duplicate';
+};
+
+/**
+ * SubscriptionOut
+ */
+export type SubscriptionOut = {
+    /**
+     * The plan whose entitlements apply now (the trial without a subscription).
+     */
+    plan: PlanOut;
+    /**
+     * Status
+     *
+     * Stripe's subscription status, or `none`.
+     */
+    status: string;
+    /**
+     * Interval
+     */
+    interval: 'month' | 'year' | null;
+    /**
+     * Current Period Start
+     */
+    current_period_start: string | null;
+    /**
+     * Current Period End
+     */
+    current_period_end: string | null;
+    /**
+     * Cancel At Period End
+     */
+    cancel_at_period_end: boolean;
+    scheduled_change: ScheduledChange | null;
+    usage: Usage;
+};
+
+/**
  * UpdateCategoryRequest
  *
  * Only the fields sent change; `parent_id: null` moves the category to the top level.
@@ -1764,6 +2631,32 @@ export type UpdateStoreRequest = {
      * Push approved images to the store automatically.
      */
     auto_sync?: boolean | null;
+};
+
+/**
+ * Usage
+ */
+export type Usage = {
+    /**
+     * Product Slots Used
+     */
+    product_slots_used: number;
+    /**
+     * Product Slots Limit
+     */
+    product_slots_limit: number;
+    /**
+     * Seats Used
+     */
+    seats_used: number;
+    /**
+     * Seats Limit
+     */
+    seats_limit: number | null;
+    /**
+     * Credits Available
+     */
+    credits_available: number;
 };
 
 /**
@@ -2528,7 +3421,7 @@ export type CreateInvitationErrors = {
      */
     401: unknown;
     /**
-     * role_too_high
+     * role_too_high, seat_limit_reached
      */
     403: unknown;
     /**
@@ -2736,7 +3629,7 @@ export type CreateApiKeyErrors = {
      */
     401: unknown;
     /**
-     * role_too_high
+     * api_access_not_included, role_too_high
      */
     403: unknown;
     /**
@@ -4218,6 +5111,257 @@ export type StreamJobEventsResponses = {
     200: unknown;
 };
 
+export type GenerationOptionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/generation/options';
+};
+
+export type GenerationOptionsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+};
+
+export type GenerationOptionsResponses = {
+    /**
+     * Successful Response
+     */
+    200: GenerationOptionsOut;
+};
+
+export type GenerationOptionsResponse = GenerationOptionsResponses[keyof GenerationOptionsResponses];
+
+export type StartGenerationData = {
+    body: GenerateRequest;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * Any unique string (a UUID is ideal). A retry with the same key and body returns the first response instead of doing the work twice; kept 24 hours.
+         */
+        'Idempotency-Key'?: string | null;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/v1/generations';
+};
+
+export type StartGenerationErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_credits
+     */
+    402: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * product_image_not_found, product_not_found
+     */
+    404: unknown;
+    /**
+     * idempotency_key_reused, idempotency_request_in_flight
+     */
+    409: unknown;
+    /**
+     * invalid_generation_settings, product_without_images, provider_not_available, unsupported_option
+     */
+    422: unknown;
+};
+
+export type StartGenerationResponses = {
+    /**
+     * Successful Response
+     */
+    202: GenerationOut;
+};
+
+export type StartGenerationResponse = StartGenerationResponses[keyof StartGenerationResponses];
+
+export type QuoteGenerationData = {
+    body: GenerateRequest;
+    path?: never;
+    query?: never;
+    url: '/api/v1/generations/quote';
+};
+
+export type QuoteGenerationErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * product_image_not_found, product_not_found
+     */
+    404: unknown;
+    /**
+     * invalid_generation_settings, product_without_images, provider_not_available, unsupported_option
+     */
+    422: unknown;
+};
+
+export type QuoteGenerationResponses = {
+    /**
+     * Successful Response
+     */
+    200: QuoteOut;
+};
+
+export type QuoteGenerationResponse = QuoteGenerationResponses[keyof QuoteGenerationResponses];
+
+export type GetGenerationData = {
+    body?: never;
+    path: {
+        /**
+         * Job Id
+         */
+        job_id: string;
+    };
+    query?: never;
+    url: '/api/v1/generations/{job_id}';
+};
+
+export type GetGenerationErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * generation_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type GetGenerationError = GetGenerationErrors[keyof GetGenerationErrors];
+
+export type GetGenerationResponses = {
+    /**
+     * Successful Response
+     */
+    200: GenerationOut;
+};
+
+export type GetGenerationResponse = GetGenerationResponses[keyof GetGenerationResponses];
+
+export type ListAssetsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Product Id
+         */
+        product_id?: string | null;
+        /**
+         * Job Id
+         */
+        job_id?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page (max 200).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` from the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/assets';
+};
+
+export type ListAssetsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ListAssetsError = ListAssetsErrors[keyof ListAssetsErrors];
+
+export type ListAssetsResponses = {
+    /**
+     * Successful Response
+     */
+    200: AssetPage;
+};
+
+export type ListAssetsResponse = ListAssetsResponses[keyof ListAssetsResponses];
+
+export type GetAssetData = {
+    body?: never;
+    path: {
+        /**
+         * Asset Id
+         */
+        asset_id: string;
+    };
+    query?: never;
+    url: '/api/v1/assets/{asset_id}';
+};
+
+export type GetAssetErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * asset_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type GetAssetError = GetAssetErrors[keyof GetAssetErrors];
+
+export type GetAssetResponses = {
+    /**
+     * Successful Response
+     */
+    200: AssetOut;
+};
+
+export type GetAssetResponse = GetAssetResponses[keyof GetAssetResponses];
+
 export type StartShopifyInstallData = {
     body: ShopifyInstallRequest;
     path?: never;
@@ -4670,3 +5814,385 @@ export type ReceiveWoocommerceWebhookResponses = {
 };
 
 export type ReceiveWoocommerceWebhookResponse = ReceiveWoocommerceWebhookResponses[keyof ReceiveWoocommerceWebhookResponses];
+
+export type ListPlansData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/billing/plans';
+};
+
+export type ListPlansResponses = {
+    /**
+     * Successful Response
+     */
+    200: PlanList;
+};
+
+export type ListPlansResponse = ListPlansResponses[keyof ListPlansResponses];
+
+export type ListPacksData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/billing/packs';
+};
+
+export type ListPacksResponses = {
+    /**
+     * Successful Response
+     */
+    200: PackList;
+};
+
+export type ListPacksResponse = ListPacksResponses[keyof ListPacksResponses];
+
+export type GetSubscriptionData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/billing/subscription';
+};
+
+export type GetSubscriptionErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+};
+
+export type GetSubscriptionResponses = {
+    /**
+     * Successful Response
+     */
+    200: SubscriptionOut;
+};
+
+export type GetSubscriptionResponse = GetSubscriptionResponses[keyof GetSubscriptionResponses];
+
+export type CreateCheckoutData = {
+    body: CheckoutRequest;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * Any unique string (a UUID is ideal). A retry with the same key and body returns the first response instead of doing the work twice; kept 24 hours.
+         */
+        'Idempotency-Key'?: string | null;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/v1/billing/checkout';
+};
+
+export type CreateCheckoutErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * idempotency_key_reused, idempotency_request_in_flight, subscription_active
+     */
+    409: unknown;
+    /**
+     * invalid_checkout, unknown_pack, unknown_plan
+     */
+    422: unknown;
+    /**
+     * stripe_request_failed
+     */
+    502: unknown;
+    /**
+     * billing_not_configured
+     */
+    503: unknown;
+};
+
+export type CreateCheckoutResponses = {
+    /**
+     * Successful Response
+     */
+    200: CheckoutOut;
+};
+
+export type CreateCheckoutResponse = CreateCheckoutResponses[keyof CreateCheckoutResponses];
+
+export type ChangeSubscriptionData = {
+    body: ChangePlanRequest;
+    path?: never;
+    query?: never;
+    url: '/api/v1/billing/subscription/change';
+};
+
+export type ChangeSubscriptionErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * no_subscription
+     */
+    409: unknown;
+    /**
+     * invalid_checkout, unknown_plan
+     */
+    422: unknown;
+    /**
+     * stripe_request_failed
+     */
+    502: unknown;
+    /**
+     * billing_not_configured
+     */
+    503: unknown;
+};
+
+export type ChangeSubscriptionResponses = {
+    /**
+     * Successful Response
+     */
+    200: ChangeOut;
+};
+
+export type ChangeSubscriptionResponse = ChangeSubscriptionResponses[keyof ChangeSubscriptionResponses];
+
+export type KeepProductsData = {
+    body: KeepProductsRequest;
+    path?: never;
+    query?: never;
+    url: '/api/v1/billing/subscription/keep-products';
+};
+
+export type KeepProductsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * product_not_found
+     */
+    404: unknown;
+    /**
+     * no_subscription
+     */
+    409: unknown;
+    /**
+     * invalid_checkout
+     */
+    422: unknown;
+};
+
+export type KeepProductsResponses = {
+    /**
+     * Successful Response
+     */
+    200: KeepProductsOut;
+};
+
+export type KeepProductsResponse = KeepProductsResponses[keyof KeepProductsResponses];
+
+export type CancelSubscriptionData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/billing/subscription/cancel';
+};
+
+export type CancelSubscriptionErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * no_subscription
+     */
+    409: unknown;
+    /**
+     * stripe_request_failed
+     */
+    502: unknown;
+    /**
+     * billing_not_configured
+     */
+    503: unknown;
+};
+
+export type CancelSubscriptionResponses = {
+    /**
+     * Successful Response
+     */
+    200: SubscriptionOut;
+};
+
+export type CancelSubscriptionResponse = CancelSubscriptionResponses[keyof CancelSubscriptionResponses];
+
+export type ResumeSubscriptionData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/billing/subscription/resume';
+};
+
+export type ResumeSubscriptionErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * no_subscription
+     */
+    409: unknown;
+    /**
+     * stripe_request_failed
+     */
+    502: unknown;
+    /**
+     * billing_not_configured
+     */
+    503: unknown;
+};
+
+export type ResumeSubscriptionResponses = {
+    /**
+     * Successful Response
+     */
+    200: SubscriptionOut;
+};
+
+export type ResumeSubscriptionResponse = ResumeSubscriptionResponses[keyof ResumeSubscriptionResponses];
+
+export type CreatePortalSessionData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/billing/portal';
+};
+
+export type CreatePortalSessionErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * no_billing_account
+     */
+    409: unknown;
+    /**
+     * stripe_request_failed
+     */
+    502: unknown;
+    /**
+     * billing_not_configured
+     */
+    503: unknown;
+};
+
+export type CreatePortalSessionResponses = {
+    /**
+     * Successful Response
+     */
+    200: PortalOut;
+};
+
+export type CreatePortalSessionResponse = CreatePortalSessionResponses[keyof CreatePortalSessionResponses];
+
+export type ListInvoicesData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page (max 200).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` from the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/billing/invoices';
+};
+
+export type ListInvoicesErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ListInvoicesError = ListInvoicesErrors[keyof ListInvoicesErrors];
+
+export type ListInvoicesResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageInvoiceOut;
+};
+
+export type ListInvoicesResponse = ListInvoicesResponses[keyof ListInvoicesResponses];
+
+export type ReceiveStripeWebhookData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/webhooks/stripe';
+};
+
+export type ReceiveStripeWebhookErrors = {
+    /**
+     * invalid_stripe_signature
+     */
+    400: unknown;
+    /**
+     * billing_not_configured
+     */
+    503: unknown;
+};
+
+export type ReceiveStripeWebhookResponses = {
+    /**
+     * Successful Response
+     */
+    200: StripeWebhookAck;
+};
+
+export type ReceiveStripeWebhookResponse = ReceiveStripeWebhookResponses[keyof ReceiveStripeWebhookResponses];

@@ -3,8 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { acceptInvitation, addProductImage, adminAdjustCredits, adminGrantCredits, adminListOrganizations, archiveProduct, cancelJob, changePassword, confirmPasswordReset, createApiKey, createCategory, createInvitation, createProduct, deleteCategory, deleteProductImage, deleteStore, downloadFile, getCategory, getCreditBalance, getCreditCosts, getJob, getMe, getNotificationPreferences, getOrganization, getProduct, getProductSlots, getStoreSandbox, health, importStoreProducts, listApiKeys, listCategories, listCreditEntries, listDevOutbox, listInvitations, listJobs, listMembers, listNotifications, listProducts, listRemoteProducts, listStores, login, logout, markAllNotificationsRead, markNotificationRead, type Options, previewInvitation, ready, receiveShopifyWebhook, receiveWoocommerceWebhook, removeMember, requestPasswordReset, resendVerification, restoreProduct, revokeApiKey, revokeInvitation, setActiveOrganization, shopifyCallback, signup, startShopifyInstall, startWoocommerceAuthorize, streamJobEvents, updateCategory, updateMe, updateMember, updateNotificationPreferences, updateOrganization, updateProduct, updateProductImage, updateStore, verifyEmail, woocommerceCallback, woocommerceReturn } from '../sdk.gen';
-import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, AddProductImageData, AddProductImageResponse, AdminAdjustCreditsData, AdminAdjustCreditsError, AdminAdjustCreditsResponse, AdminGrantCreditsData, AdminGrantCreditsError, AdminGrantCreditsResponse, AdminListOrganizationsData, AdminListOrganizationsError, AdminListOrganizationsResponse, ArchiveProductData, ArchiveProductError, ArchiveProductResponse, CancelJobData, CancelJobError, CancelJobResponse, ChangePasswordData, ChangePasswordResponse, ConfirmPasswordResetData, ConfirmPasswordResetResponse, CreateApiKeyData, CreateApiKeyError, CreateApiKeyResponse, CreateCategoryData, CreateCategoryError, CreateCategoryResponse, CreateInvitationData, CreateInvitationError, CreateInvitationResponse, CreateProductData, CreateProductError, CreateProductResponse, DeleteCategoryData, DeleteCategoryError, DeleteCategoryResponse, DeleteProductImageData, DeleteProductImageError, DeleteProductImageResponse, DeleteStoreData, DeleteStoreError, DeleteStoreResponse, DownloadFileData, DownloadFileError, DownloadFileResponse, GetCategoryData, GetCategoryError, GetCategoryResponse, GetCreditBalanceData, GetCreditBalanceResponse, GetCreditCostsData, GetCreditCostsResponse, GetJobData, GetJobError, GetJobResponse, GetMeData, GetMeResponse, GetNotificationPreferencesData, GetNotificationPreferencesResponse, GetOrganizationData, GetOrganizationResponse, GetProductData, GetProductError, GetProductResponse, GetProductSlotsData, GetProductSlotsResponse, GetStoreSandboxData, GetStoreSandboxResponse, HealthData, HealthResponse, ImportStoreProductsData, ImportStoreProductsResponse, ListApiKeysData, ListApiKeysError, ListApiKeysResponse, ListCategoriesData, ListCategoriesError, ListCategoriesResponse, ListCreditEntriesData, ListCreditEntriesError, ListCreditEntriesResponse, ListDevOutboxData, ListDevOutboxError, ListDevOutboxResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListJobsData, ListJobsError, ListJobsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListProductsData, ListProductsError, ListProductsResponse, ListRemoteProductsData, ListRemoteProductsError, ListRemoteProductsResponse, ListStoresData, ListStoresResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutResponse, MarkAllNotificationsReadData, MarkAllNotificationsReadResponse, MarkNotificationReadData, MarkNotificationReadError, MarkNotificationReadResponse, PreviewInvitationData, PreviewInvitationError, PreviewInvitationResponse, ReadyData, ReadyError, ReadyResponse, ReceiveShopifyWebhookData, ReceiveShopifyWebhookResponse, ReceiveWoocommerceWebhookData, ReceiveWoocommerceWebhookError, ReceiveWoocommerceWebhookResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RequestPasswordResetData, RequestPasswordResetError, ResendVerificationData, RestoreProductData, RestoreProductError, RestoreProductResponse, RevokeApiKeyData, RevokeApiKeyError, RevokeApiKeyResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SetActiveOrganizationData, SetActiveOrganizationError, SetActiveOrganizationResponse, ShopifyCallbackData, SignupData, SignupResponse, StartShopifyInstallData, StartShopifyInstallResponse, StartWoocommerceAuthorizeData, StartWoocommerceAuthorizeResponse, StreamJobEventsData, StreamJobEventsError, UpdateCategoryData, UpdateCategoryResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationPreferencesData, UpdateNotificationPreferencesResponse, UpdateOrganizationData, UpdateOrganizationError, UpdateOrganizationResponse, UpdateProductData, UpdateProductError, UpdateProductImageData, UpdateProductImageError, UpdateProductImageResponse, UpdateProductResponse, UpdateStoreData, UpdateStoreError, UpdateStoreResponse, VerifyEmailData, VerifyEmailError, VerifyEmailResponse, WoocommerceCallbackData, WoocommerceCallbackError, WoocommerceCallbackResponse, WoocommerceReturnData, WoocommerceReturnError } from '../types.gen';
+import { acceptInvitation, addProductImage, adminAdjustCredits, adminGrantCredits, adminListOrganizations, archiveProduct, cancelJob, cancelSubscription, changePassword, changeSubscription, confirmPasswordReset, createApiKey, createCategory, createCheckout, createInvitation, createPortalSession, createProduct, deleteCategory, deleteProductImage, deleteStore, downloadFile, generationOptions, getAsset, getCategory, getCreditBalance, getCreditCosts, getGeneration, getJob, getMe, getNotificationPreferences, getOrganization, getProduct, getProductSlots, getStoreSandbox, getSubscription, health, importStoreProducts, keepProducts, listApiKeys, listAssets, listCategories, listCreditEntries, listDevOutbox, listInvitations, listInvoices, listJobs, listMembers, listNotifications, listPacks, listPlans, listProducts, listRemoteProducts, listStores, login, logout, markAllNotificationsRead, markNotificationRead, type Options, previewInvitation, quoteGeneration, ready, receiveShopifyWebhook, receiveStripeWebhook, receiveWoocommerceWebhook, removeMember, requestPasswordReset, resendVerification, restoreProduct, resumeSubscription, revokeApiKey, revokeInvitation, setActiveOrganization, shopifyCallback, signup, startGeneration, startShopifyInstall, startWoocommerceAuthorize, streamJobEvents, updateCategory, updateMe, updateMember, updateNotificationPreferences, updateOrganization, updateProduct, updateProductImage, updateStore, verifyEmail, woocommerceCallback, woocommerceReturn } from '../sdk.gen';
+import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, AddProductImageData, AddProductImageResponse, AdminAdjustCreditsData, AdminAdjustCreditsError, AdminAdjustCreditsResponse, AdminGrantCreditsData, AdminGrantCreditsError, AdminGrantCreditsResponse, AdminListOrganizationsData, AdminListOrganizationsError, AdminListOrganizationsResponse, ArchiveProductData, ArchiveProductError, ArchiveProductResponse, CancelJobData, CancelJobError, CancelJobResponse, CancelSubscriptionData, CancelSubscriptionResponse, ChangePasswordData, ChangePasswordResponse, ChangeSubscriptionData, ChangeSubscriptionResponse, ConfirmPasswordResetData, ConfirmPasswordResetResponse, CreateApiKeyData, CreateApiKeyError, CreateApiKeyResponse, CreateCategoryData, CreateCategoryError, CreateCategoryResponse, CreateCheckoutData, CreateCheckoutResponse, CreateInvitationData, CreateInvitationError, CreateInvitationResponse, CreatePortalSessionData, CreatePortalSessionResponse, CreateProductData, CreateProductError, CreateProductResponse, DeleteCategoryData, DeleteCategoryError, DeleteCategoryResponse, DeleteProductImageData, DeleteProductImageError, DeleteProductImageResponse, DeleteStoreData, DeleteStoreError, DeleteStoreResponse, DownloadFileData, DownloadFileError, DownloadFileResponse, GenerationOptionsData, GenerationOptionsResponse, GetAssetData, GetAssetError, GetAssetResponse, GetCategoryData, GetCategoryError, GetCategoryResponse, GetCreditBalanceData, GetCreditBalanceResponse, GetCreditCostsData, GetCreditCostsResponse, GetGenerationData, GetGenerationError, GetGenerationResponse, GetJobData, GetJobError, GetJobResponse, GetMeData, GetMeResponse, GetNotificationPreferencesData, GetNotificationPreferencesResponse, GetOrganizationData, GetOrganizationResponse, GetProductData, GetProductError, GetProductResponse, GetProductSlotsData, GetProductSlotsResponse, GetStoreSandboxData, GetStoreSandboxResponse, GetSubscriptionData, GetSubscriptionResponse, HealthData, HealthResponse, ImportStoreProductsData, ImportStoreProductsResponse, KeepProductsData, KeepProductsResponse, ListApiKeysData, ListApiKeysError, ListApiKeysResponse, ListAssetsData, ListAssetsError, ListAssetsResponse, ListCategoriesData, ListCategoriesError, ListCategoriesResponse, ListCreditEntriesData, ListCreditEntriesError, ListCreditEntriesResponse, ListDevOutboxData, ListDevOutboxError, ListDevOutboxResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListInvoicesData, ListInvoicesError, ListInvoicesResponse, ListJobsData, ListJobsError, ListJobsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListPacksData, ListPacksResponse, ListPlansData, ListPlansResponse, ListProductsData, ListProductsError, ListProductsResponse, ListRemoteProductsData, ListRemoteProductsError, ListRemoteProductsResponse, ListStoresData, ListStoresResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutResponse, MarkAllNotificationsReadData, MarkAllNotificationsReadResponse, MarkNotificationReadData, MarkNotificationReadError, MarkNotificationReadResponse, PreviewInvitationData, PreviewInvitationError, PreviewInvitationResponse, QuoteGenerationData, QuoteGenerationResponse, ReadyData, ReadyError, ReadyResponse, ReceiveShopifyWebhookData, ReceiveShopifyWebhookResponse, ReceiveStripeWebhookData, ReceiveStripeWebhookResponse, ReceiveWoocommerceWebhookData, ReceiveWoocommerceWebhookError, ReceiveWoocommerceWebhookResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RequestPasswordResetData, RequestPasswordResetError, ResendVerificationData, RestoreProductData, RestoreProductError, RestoreProductResponse, ResumeSubscriptionData, ResumeSubscriptionResponse, RevokeApiKeyData, RevokeApiKeyError, RevokeApiKeyResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SetActiveOrganizationData, SetActiveOrganizationError, SetActiveOrganizationResponse, ShopifyCallbackData, SignupData, SignupResponse, StartGenerationData, StartGenerationResponse, StartShopifyInstallData, StartShopifyInstallResponse, StartWoocommerceAuthorizeData, StartWoocommerceAuthorizeResponse, StreamJobEventsData, StreamJobEventsError, UpdateCategoryData, UpdateCategoryResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationPreferencesData, UpdateNotificationPreferencesResponse, UpdateOrganizationData, UpdateOrganizationError, UpdateOrganizationResponse, UpdateProductData, UpdateProductError, UpdateProductImageData, UpdateProductImageError, UpdateProductImageResponse, UpdateProductResponse, UpdateStoreData, UpdateStoreError, UpdateStoreResponse, VerifyEmailData, VerifyEmailError, VerifyEmailResponse, WoocommerceCallbackData, WoocommerceCallbackError, WoocommerceCallbackResponse, WoocommerceReturnData, WoocommerceReturnError } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -1460,6 +1460,157 @@ export const streamJobEventsOptions = (options: Options<StreamJobEventsData>) =>
     queryKey: streamJobEventsQueryKey(options)
 });
 
+export const generationOptionsQueryKey = (options?: Options<GenerationOptionsData>) => createQueryKey('generationOptions', options);
+
+/**
+ * Generation Options
+ *
+ * What can be asked for: scene types, the bubble types with their presets, output options, and the providers
+ * configured here with what each supports.
+ */
+export const generationOptionsOptions = (options?: Options<GenerationOptionsData>) => queryOptions<GenerationOptionsResponse, DefaultError, GenerationOptionsResponse, ReturnType<typeof generationOptionsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await generationOptions({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: generationOptionsQueryKey(options)
+});
+
+/**
+ * Start Generation
+ *
+ * Generate images: quotes the credits (1 per image at 1k/2k, 2 at 4k), holds them (402 when the balance is
+ * short), and starts a job with one item per image. You pay only for delivered images: each is captured when
+ * stored; failures and cancels release theirs. Follow progress at /jobs/{id}/events. With an
+ * `Idempotency-Key`, a retried request returns the first job.
+ */
+export const startGenerationMutation = (options?: Partial<Options<StartGenerationData>>): UseMutationOptions<StartGenerationResponse, DefaultError, Options<StartGenerationData>> => {
+    const mutationOptions: UseMutationOptions<StartGenerationResponse, DefaultError, Options<StartGenerationData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await startGeneration({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Quote Generation
+ *
+ * What the same request to POST /generations would cost, checked the same way, and the balance to pay it.
+ */
+export const quoteGenerationMutation = (options?: Partial<Options<QuoteGenerationData>>): UseMutationOptions<QuoteGenerationResponse, DefaultError, Options<QuoteGenerationData>> => {
+    const mutationOptions: UseMutationOptions<QuoteGenerationResponse, DefaultError, Options<QuoteGenerationData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await quoteGeneration({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getGenerationQueryKey = (options: Options<GetGenerationData>) => createQueryKey('getGeneration', options);
+
+/**
+ * Get Generation
+ *
+ * A generation job with each item's status, error and delivered asset.
+ */
+export const getGenerationOptions = (options: Options<GetGenerationData>) => queryOptions<GetGenerationResponse, GetGenerationError, GetGenerationResponse, ReturnType<typeof getGenerationQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getGeneration({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getGenerationQueryKey(options)
+});
+
+export const listAssetsQueryKey = (options?: Options<ListAssetsData>) => createQueryKey('listAssets', options);
+
+/**
+ * List Assets
+ *
+ * Generated assets, newest first (cursor-paged), optionally of one product or one job.
+ */
+export const listAssetsOptions = (options?: Options<ListAssetsData>) => queryOptions<ListAssetsResponse, ListAssetsError, ListAssetsResponse, ReturnType<typeof listAssetsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listAssets({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listAssetsQueryKey(options)
+});
+
+export const listAssetsInfiniteQueryKey = (options?: Options<ListAssetsData>): QueryKey<Options<ListAssetsData>> => createQueryKey('listAssets', options, true);
+
+/**
+ * List Assets
+ *
+ * Generated assets, newest first (cursor-paged), optionally of one product or one job.
+ */
+export const listAssetsInfiniteOptions = (options?: Options<ListAssetsData>) => infiniteQueryOptions<ListAssetsResponse, ListAssetsError, InfiniteData<ListAssetsResponse>, QueryKey<Options<ListAssetsData>>, string | null | Pick<QueryKey<Options<ListAssetsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListAssetsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listAssets({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listAssetsInfiniteQueryKey(options)
+});
+
+export const getAssetQueryKey = (options: Options<GetAssetData>) => createQueryKey('getAsset', options);
+
+/**
+ * Get Asset
+ *
+ * One asset with its prompt, resolved settings and their sources, provider, model, seed and cost.
+ */
+export const getAssetOptions = (options: Options<GetAssetData>) => queryOptions<GetAssetResponse, GetAssetError, GetAssetResponse, ReturnType<typeof getAssetQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getAsset({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getAssetQueryKey(options)
+});
+
 /**
  * Start Shopify Install
  *
@@ -1733,6 +1884,252 @@ export const receiveWoocommerceWebhookMutation = (options?: Partial<Options<Rece
     const mutationOptions: UseMutationOptions<ReceiveWoocommerceWebhookResponse, ReceiveWoocommerceWebhookError, Options<ReceiveWoocommerceWebhookData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await receiveWoocommerceWebhook({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const listPlansQueryKey = (options?: Options<ListPlansData>) => createQueryKey('listPlans', options);
+
+/**
+ * List Plans
+ *
+ * Public: the plans with their prices per interval and limits (the free trial first, for comparison).
+ */
+export const listPlansOptions = (options?: Options<ListPlansData>) => queryOptions<ListPlansResponse, DefaultError, ListPlansResponse, ReturnType<typeof listPlansQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listPlans({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listPlansQueryKey(options)
+});
+
+export const listPacksQueryKey = (options?: Options<ListPacksData>) => createQueryKey('listPacks', options);
+
+/**
+ * List Packs
+ *
+ * Public: the credit packs on sale; pack credits never expire.
+ */
+export const listPacksOptions = (options?: Options<ListPacksData>) => queryOptions<ListPacksResponse, DefaultError, ListPacksResponse, ReturnType<typeof listPacksQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listPacks({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listPacksQueryKey(options)
+});
+
+export const getSubscriptionQueryKey = (options?: Options<GetSubscriptionData>) => createQueryKey('getSubscription', options);
+
+/**
+ * Get Subscription
+ *
+ * The workspace's plan, subscription state, a waiting plan change, and what it uses of its plan.
+ */
+export const getSubscriptionOptions = (options?: Options<GetSubscriptionData>) => queryOptions<GetSubscriptionResponse, DefaultError, GetSubscriptionResponse, ReturnType<typeof getSubscriptionQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getSubscription({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getSubscriptionQueryKey(options)
+});
+
+/**
+ * Create Checkout
+ *
+ * Start a Stripe Checkout for a plan (`plan_code` + `interval`) or a credit pack (`pack_code`): send the
+ * merchant to `checkout_url`. Credits arrive when Stripe confirms the payment, not on the way back.
+ */
+export const createCheckoutMutation = (options?: Partial<Options<CreateCheckoutData>>): UseMutationOptions<CreateCheckoutResponse, DefaultError, Options<CreateCheckoutData>> => {
+    const mutationOptions: UseMutationOptions<CreateCheckoutResponse, DefaultError, Options<CreateCheckoutData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await createCheckout({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Change Subscription
+ *
+ * Preview (`preview: true`) or make a plan change: upgrades apply now (prorated), downgrades at the period
+ * end; `products_over_limit` says how many products must go (choose the ones to keep with keep-products).
+ */
+export const changeSubscriptionMutation = (options?: Partial<Options<ChangeSubscriptionData>>): UseMutationOptions<ChangeSubscriptionResponse, DefaultError, Options<ChangeSubscriptionData>> => {
+    const mutationOptions: UseMutationOptions<ChangeSubscriptionResponse, DefaultError, Options<ChangeSubscriptionData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await changeSubscription({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Keep Products
+ *
+ * Choose the products that stay active when the waiting downgrade applies; the others are archived then
+ * (never deleted). Without a choice, the newest products are archived first.
+ */
+export const keepProductsMutation = (options?: Partial<Options<KeepProductsData>>): UseMutationOptions<KeepProductsResponse, DefaultError, Options<KeepProductsData>> => {
+    const mutationOptions: UseMutationOptions<KeepProductsResponse, DefaultError, Options<KeepProductsData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await keepProducts({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Cancel Subscription
+ *
+ * Cancel at the end of the paid period: the plan and its credits stay until then.
+ */
+export const cancelSubscriptionMutation = (options?: Partial<Options<CancelSubscriptionData>>): UseMutationOptions<CancelSubscriptionResponse, DefaultError, Options<CancelSubscriptionData>> => {
+    const mutationOptions: UseMutationOptions<CancelSubscriptionResponse, DefaultError, Options<CancelSubscriptionData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await cancelSubscription({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Resume Subscription
+ *
+ * Undo a cancellation before the period ends.
+ */
+export const resumeSubscriptionMutation = (options?: Partial<Options<ResumeSubscriptionData>>): UseMutationOptions<ResumeSubscriptionResponse, DefaultError, Options<ResumeSubscriptionData>> => {
+    const mutationOptions: UseMutationOptions<ResumeSubscriptionResponse, DefaultError, Options<ResumeSubscriptionData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await resumeSubscription({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Create Portal Session
+ *
+ * A Stripe billing portal link (payment method, invoices, cancellation).
+ */
+export const createPortalSessionMutation = (options?: Partial<Options<CreatePortalSessionData>>): UseMutationOptions<CreatePortalSessionResponse, DefaultError, Options<CreatePortalSessionData>> => {
+    const mutationOptions: UseMutationOptions<CreatePortalSessionResponse, DefaultError, Options<CreatePortalSessionData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await createPortalSession({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const listInvoicesQueryKey = (options?: Options<ListInvoicesData>) => createQueryKey('listInvoices', options);
+
+/**
+ * List Invoices
+ *
+ * The workspace's invoices, newest first (mirrored from Stripe as they are issued and paid).
+ */
+export const listInvoicesOptions = (options?: Options<ListInvoicesData>) => queryOptions<ListInvoicesResponse, ListInvoicesError, ListInvoicesResponse, ReturnType<typeof listInvoicesQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listInvoices({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listInvoicesQueryKey(options)
+});
+
+export const listInvoicesInfiniteQueryKey = (options?: Options<ListInvoicesData>): QueryKey<Options<ListInvoicesData>> => createQueryKey('listInvoices', options, true);
+
+/**
+ * List Invoices
+ *
+ * The workspace's invoices, newest first (mirrored from Stripe as they are issued and paid).
+ */
+export const listInvoicesInfiniteOptions = (options?: Options<ListInvoicesData>) => infiniteQueryOptions<ListInvoicesResponse, ListInvoicesError, InfiniteData<ListInvoicesResponse>, QueryKey<Options<ListInvoicesData>>, string | null | Pick<QueryKey<Options<ListInvoicesData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListInvoicesData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listInvoices({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listInvoicesInfiniteQueryKey(options)
+});
+
+/**
+ * Receive Stripe Webhook
+ *
+ * Public: Stripe's events, authenticated by the Stripe-Signature header over the raw body; stored once and
+ * processed in the background.
+ */
+export const receiveStripeWebhookMutation = (options?: Partial<Options<ReceiveStripeWebhookData>>): UseMutationOptions<ReceiveStripeWebhookResponse, DefaultError, Options<ReceiveStripeWebhookData>> => {
+    const mutationOptions: UseMutationOptions<ReceiveStripeWebhookResponse, DefaultError, Options<ReceiveStripeWebhookData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await receiveStripeWebhook({
                 ...options,
                 ...fnOptions,
                 throwOnError: true

@@ -1,0 +1,1 @@
+"""Generation: turning product photos and scene settings into images and videos through providers."""

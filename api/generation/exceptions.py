@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from api.core.errors import EpoxError, InvalidInput, NotFound
+
+
+class AssetNotFound(NotFound):
+    code, title = "asset_not_found", "Asset not found"
+
+
+class GenerationNotFound(NotFound):
+    code, title = "generation_not_found", "Generation not found"
+
+
+class ProductWithoutImages(InvalidInput):
+    code = "product_without_images"
+
+    def __init__(self, name: str) -> None:
+        super().__init__("product_ids", f"{name} has no photo yet: add one before generating.")
+
+
+class ProviderNotAvailable(EpoxError):
+    status, code, title = 422, "provider_not_available", "This provider is not available"
+
+
+class InvalidGenerationSettings(InvalidInput):
+    code = "invalid_generation_settings"

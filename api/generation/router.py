@@ -1,0 +1,226 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.auth.dependencies import AdminAccess, AuthContext, MemberAccess, MemberIdempotency, ViewerAccess
+from api.auth.exceptions import InsufficientRole
+from api.core.config import Settings, get_settings
+from api.core.errors import NotAuthenticated, error_responses
+from api.core.idempotency import IDEMPOTENCY_ERRORS, IdempotentRoute
+from api.core.pagination import PageQuery
+from api.core.routing import get_session
+from api.core.storage import Storage, get_storage
+from api.credits.exceptions import InsufficientCredits
+from api.credits.schemas import CostLineOut
+from api.credits.service import CreditLedgerService
+from api.generation import settings as bubbles
+from api.generation.exceptions import (
+    AssetNotFound,
+    GenerationNotFound,
+    InvalidGenerationSettings,
+    ProductWithoutImages,
+    ProviderNotAvailable,
+)
+from api.generation.providers.base import ASPECT_RATIOS, QUALITIES, SCENE_TYPES, UnsupportedOption
+from api.generation.registry import DEFAULT_PROVIDER, available_providers
+from api.generation.schemas import (
+    AssetOut,
+    AssetPage,
+    BubbleOptionOut,
+    GenerateRequest,
+    GenerationDefaults,
+    GenerationDefaultsOut,
+    GenerationItemOut,
+    GenerationOptionsOut,
+    GenerationOut,
+    OptionOut,
+    ProviderOptionOut,
+    QuoteOut,
+)
+from api.generation.service import AssetFilters, Generation, GenerationService
+from api.jobs.schemas import JobOut
+from api.jobs.service import Creator
+from api.products.exceptions import ProductImageNotFound, ProductNotFound
+
+router = APIRouter(route_class=IdempotentRoute)
+TENANT = error_responses(NotAuthenticated, InsufficientRole)
+
+
+class Studio:
+    """The generation service for the caller's workspace, and how to sign file URLs for responses."""
+
+    def __init__(self, ctx: AuthContext, session: AsyncSession, storage: Storage, settings: Settings) -> None:
+        self.service = GenerationService(session, ctx.organization_id, settings=settings, storage=storage)
+        self.storage = storage
+        self.ttl = settings.signed_url_ttl_seconds
+        self.ctx = ctx
+
+    def sign(self, key: str) -> str:
+        return self.storage.signed_url(key, self.ttl)
+
+
+Session = Annotated[AsyncSession, Depends(get_session)]
+StorageDep = Annotated[Storage, Depends(get_storage)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def _reader(ctx: ViewerAccess, session: Session, storage: StorageDep, settings: SettingsDep) -> Studio:
+    return Studio(ctx, session, storage, settings)
+
+
+def _writer(ctx: MemberAccess, session: Session, storage: StorageDep, settings: SettingsDep) -> Studio:
+    return Studio(ctx, session, storage, settings)
+
+
+Reader = Annotated[Studio, Depends(_reader)]
+Writer = Annotated[Studio, Depends(_writer)]
+
+
+def _out(generation: Generation) -> GenerationOut:
+    job = generation.job
+    return GenerationOut(
+        job=JobOut.of(job),
+        credits_held=generation.credits_held,
+        items=[GenerationItemOut.of(item, job) for item in generation.items],
+    )
+
+
+@router.get("/generation/options", tags=["generation"], response_model=GenerationOptionsOut, responses=TENANT)
+async def generation_options(ctx: ViewerAccess, settings: SettingsDep) -> GenerationOptionsOut:
+    """What can be asked for: scene types, the bubble types with their presets, output options, and the providers
+    configured here with what each supports."""
+    providers = available_providers(settings)
+    return GenerationOptionsOut(
+        scene_types=[OptionOut(value=value, label=label) for value, label in SCENE_TYPES.items()],
+        bubbles=[BubbleOptionOut(**option) for option in bubbles.options()],
+        aspect_ratios=list(ASPECT_RATIOS),
+        qualities=list(QUALITIES),
+        providers=[
+            ProviderOptionOut(
+                name=name,
+                aspect_ratios=[r for r in ASPECT_RATIOS if r in provider.capabilities.aspect_ratios],
+                qualities=[q for q in QUALITIES if q in provider.capabilities.qualities],
+                max_reference_images=provider.capabilities.max_reference_images,
+                supports_video=provider.capabilities.supports_video,
+                deterministic=provider.capabilities.deterministic,
+            )
+            for name, provider in providers.items()
+        ],
+        default_provider=DEFAULT_PROVIDER,
+        max_variants=4,
+    )
+
+
+@router.get("/generation/defaults", tags=["generation"], response_model=GenerationDefaultsOut, responses=TENANT)
+async def get_generation_defaults(studio: Reader) -> GenerationDefaultsOut:
+    """The workspace's default settings (the first level of the cascade) and provider."""
+    organization = await studio.service.defaults()
+    return GenerationDefaultsOut(settings=organization.generation_settings, provider=organization.default_provider)
+
+
+@router.put(
+    "/generation/defaults",
+    tags=["generation"],
+    response_model=GenerationDefaultsOut,
+    responses={**TENANT, **error_responses(InvalidGenerationSettings, ProviderNotAvailable)},
+)
+async def set_generation_defaults(
+    body: GenerationDefaults, ctx: AdminAccess, session: Session, storage: StorageDep, settings: SettingsDep
+) -> GenerationDefaultsOut:
+    """Set the workspace's default settings and provider (admins): every product and category builds on them."""
+    organization = await Studio(ctx, session, storage, settings).service.set_defaults(body)
+    return GenerationDefaultsOut(settings=organization.generation_settings, provider=organization.default_provider)
+
+
+@router.post(
+    "/generations",
+    tags=["generation"],
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=GenerationOut,
+    responses={
+        **TENANT,
+        **error_responses(
+            ProductNotFound,
+            ProductImageNotFound,
+            ProductWithoutImages,
+            ProviderNotAvailable,
+            UnsupportedOption,
+            InvalidGenerationSettings,
+            InsufficientCredits,
+            *IDEMPOTENCY_ERRORS,
+        ),
+    },
+)
+async def start_generation(body: GenerateRequest, studio: Writer, idempotency: MemberIdempotency) -> GenerationOut:
+    """Generate images: quotes the credits (1 per image at 1k/2k, 2 at 4k), holds them (402 when the balance is
+    short), and starts a job with one item per image. You pay only for delivered images: each is captured when
+    stored; failures and cancels release theirs. Follow progress at /jobs/{id}/events. With an
+    `Idempotency-Key`, a retried request returns the first job."""
+    creator = Creator(studio.ctx.actor_user_id, studio.ctx.actor_api_key_id)
+    return _out(await studio.service.start(body, creator))
+
+
+@router.post(
+    "/generations/quote",
+    tags=["generation"],
+    response_model=QuoteOut,
+    responses={
+        **TENANT,
+        **error_responses(
+            ProductNotFound,
+            ProductImageNotFound,
+            ProductWithoutImages,
+            ProviderNotAvailable,
+            UnsupportedOption,
+            InvalidGenerationSettings,
+        ),
+    },
+)
+async def quote_generation(body: GenerateRequest, studio: Writer, session: Session) -> QuoteOut:
+    """What the same request to POST /generations would cost, checked the same way, and the balance to pay it."""
+    plan = await studio.service.plan(body)
+    balance = await CreditLedgerService(session).balance(studio.ctx.organization_id)
+    return QuoteOut(
+        credits=plan.quote.credits,
+        breakdown=[CostLineOut.of(line) for line in plan.quote.breakdown],
+        available=balance.available,
+        cost_table_version=plan.quote.cost_table_version,
+    )
+
+
+@router.get(
+    "/generations/{job_id}",
+    tags=["generation"],
+    response_model=GenerationOut,
+    responses={**TENANT, **error_responses(GenerationNotFound)},
+)
+async def get_generation(job_id: uuid.UUID, studio: Reader) -> GenerationOut:
+    """A generation job with each item's status, error and delivered asset."""
+    return _out(await studio.service.get(job_id))
+
+
+@router.get("/assets", tags=["assets"], response_model=AssetPage, responses=TENANT)
+async def list_assets(
+    studio: Reader,
+    page: PageQuery,
+    product_id: Annotated[uuid.UUID | None, Query()] = None,
+    job_id: Annotated[uuid.UUID | None, Query()] = None,
+) -> AssetPage:
+    """Generated assets, newest first (cursor-paged), optionally of one product or one job."""
+    rows, cursor = await studio.service.list_assets(AssetFilters(product_id=product_id, job_id=job_id), page)
+    return AssetPage(items=[AssetOut.of(row, studio.sign) for row in rows], next_cursor=cursor)
+
+
+@router.get(
+    "/assets/{asset_id}",
+    tags=["assets"],
+    response_model=AssetOut,
+    responses={**TENANT, **error_responses(AssetNotFound)},
+)
+async def get_asset(asset_id: uuid.UUID, studio: Reader) -> AssetOut:
+    """One asset with its prompt, resolved settings and their sources, provider, model, seed and cost."""
+    return AssetOut.of(await studio.service.asset(asset_id), studio.sign)

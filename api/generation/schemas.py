@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import Field
+
+from api.core.pagination import Page
+from api.core.schemas import RequestModel, ResponseModel
+from api.credits.schemas import CostLineOut
+from api.generation.prompt import MAX_USER_PROMPT
+from api.generation.settings import MAX_VALUE_LENGTH, BubbleType
+from api.jobs.schemas import JobOut
+from api.models import Approval, Asset, AssetSyncState, AssetType, GenerationItem, ItemStatus, Job, JobStatus
+
+Quality = Literal["1k", "2k", "4k"]
+
+
+class BubbleIn(RequestModel):
+    """One scene bubble: a preset or your own words (`value` wins when both are given)."""
+
+    type: BubbleType
+    preset: str | None = Field(default=None, max_length=MAX_VALUE_LENGTH)
+    value: str | None = Field(default=None, max_length=MAX_VALUE_LENGTH)
+
+
+class GenerationSettingsIn(RequestModel):
+    """This request's settings: every field optional; what is left out comes from the cascade (workspace,
+    category, product) or the defaults (1:1, 1k, the product's first scene type or studio)."""
+
+    aspect_ratio: str | None = Field(default=None, max_length=10, examples=["16:9"])
+    quality: Quality | None = None
+    scene_type: str | None = Field(default=None, max_length=50)
+    bubbles: list[BubbleIn] = Field(default_factory=list, max_length=40)
+    prompt: str | None = Field(default=None, max_length=MAX_USER_PROMPT, description="Extra direction in words.")
+    reference_image_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=4, description="Product images of this workspace whose look to borrow."
+    )
+    base_image_id: uuid.UUID | None = Field(
+        default=None, description="Which product photo to start from (one product only); default: its primary."
+    )
+
+
+class GenerateRequest(RequestModel):
+    type: Literal["image"] = Field(default="image", description="Video generation comes with the video studio.")
+    product_ids: list[uuid.UUID] = Field(min_length=1, max_length=50, description="The products to show.")
+    settings: GenerationSettingsIn = Field(default_factory=GenerationSettingsIn)
+    variants: int = Field(default=1, ge=1, le=4, description="Images per product.")
+    provider: str | None = Field(default=None, max_length=50, description="Default: the workspace's provider.")
+
+
+class GenerationDefaults(RequestModel):
+    """The workspace's first level of the settings cascade, and its provider."""
+
+    settings: dict[str, Any] = Field(
+        default_factory=dict, description="A settings document: {bubbles, scene_type, aspect_ratio, quality, prompt}."
+    )
+    provider: str = Field(default="local", max_length=50)
+
+
+class GenerationDefaultsOut(ResponseModel):
+    settings: dict[str, Any]
+    provider: str
+
+
+class QuoteOut(ResponseModel):
+    credits: int
+    breakdown: list[CostLineOut]
+    available: int
+    cost_table_version: int
+
+
+class GenerationItemOut(ResponseModel):
+    id: uuid.UUID
+    position: int
+    product_id: uuid.UUID | None
+    variant: int
+    status: ItemStatus
+    credits: int
+    asset_id: uuid.UUID | None
+    error_code: str | None
+    error_message: str | None
+
+    @classmethod
+    def of(cls, item: GenerationItem, job: Job) -> GenerationItemOut:
+        status = item.status
+        # Items a canceled or dead job never reached are shown as what they became: not made, not charged.
+        if job.status.terminal and not status.settled:
+            status = ItemStatus.canceled if job.status == JobStatus.canceled else ItemStatus.failed
+        return cls(
+            id=item.id,
+            position=item.position,
+            product_id=item.product_id,
+            variant=item.variant,
+            status=status,
+            credits=item.credits,
+            asset_id=item.asset_id,
+            error_code=item.error_code,
+            error_message=item.error_message,
+        )
+
+
+class GenerationOut(ResponseModel):
+    job: JobOut
+    credits_held: int
+    items: list[GenerationItemOut]
+
+
+class AssetOut(ResponseModel):
+    id: uuid.UUID
+    type: AssetType
+    product_id: uuid.UUID | None
+    job_id: uuid.UUID | None
+    parent_asset_id: uuid.UUID | None
+    width: int
+    height: int
+    duration_ms: int | None
+    content_type: str
+    size_bytes: int
+    prompt: str
+    settings: dict[str, Any] = Field(description="Each bubble's resolved values with the level they came from.")
+    scene_type: str
+    aspect_ratio: str
+    quality: str
+    provider: str
+    model: str
+    seed: int
+    credits_charged: int
+    pinned: bool
+    favorite: bool
+    approval: Approval
+    approved_at: datetime | None
+    sync_state: AssetSyncState
+    sync_error: str | None
+    preview_url: str = Field(description="Signed, time-limited URL of the WebP preview.")
+    original_url: str = Field(description="Signed, time-limited URL of the original (PNG).")
+    created_at: datetime
+
+    @classmethod
+    def of(cls, asset: Asset, sign: Callable[[str], str]) -> AssetOut:
+        fields = {
+            name: getattr(asset, name) for name in cls.model_fields if name not in {"preview_url", "original_url"}
+        }
+        return cls(**fields, preview_url=sign(asset.preview_key), original_url=sign(asset.original_key))
+
+
+class AssetPage(Page[AssetOut]):
+    pass
+
+
+class OptionOut(ResponseModel):
+    value: str
+    label: str
+
+
+class BubbleOptionOut(ResponseModel):
+    type: str
+    label: str
+    additive: bool
+    presets: list[str]
+
+
+class ProviderOptionOut(ResponseModel):
+    name: str
+    aspect_ratios: list[str]
+    qualities: list[str]
+    max_reference_images: int
+    supports_video: bool
+    deterministic: bool
+
+
+class GenerationOptionsOut(ResponseModel):
+    scene_types: list[OptionOut]
+    bubbles: list[BubbleOptionOut]
+    aspect_ratios: list[str]
+    qualities: list[str]
+    providers: list[ProviderOptionOut]
+    default_provider: str
+    max_variants: int

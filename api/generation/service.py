@@ -1,0 +1,319 @@
+"""Starting a generation: validate everything up front, resolve each product's settings and prompt, quote and hold
+the credits, then write the job and one item per requested image, all in the request's transaction (the job is
+sent to the worker only after it commits). Reading assets back.
+
+Nothing is charged here: the hold reserves the quote; the worker captures one item's credits when its image is
+stored and releases the rest (api/jobs/service.py releases whatever a job still reserves when it ends).
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.core.config import Settings
+from api.core.pagination import PageParams, paginate
+from api.core.queue import IMAGE_QUEUE
+from api.core.repository import TenantRepository
+from api.core.storage import Storage
+from api.core.time import utc_now
+from api.credits.costs import Quote
+from api.credits.service import CreditLedgerService
+from api.generation.exceptions import (
+    AssetNotFound,
+    GenerationNotFound,
+    InvalidGenerationSettings,
+    ProductWithoutImages,
+)
+from api.generation.prompt import build_prompt
+from api.generation.providers.base import MAX_SEED, QUALITIES, ImageRequest, Quality, UnsupportedOption, validate
+from api.generation.registry import get_provider
+from api.generation.schemas import GenerateRequest, GenerationDefaults
+from api.generation.settings import (
+    CascadeLevel,
+    InvalidSettings,
+    Level,
+    ResolvedSettings,
+    category_levels,
+    normalize,
+    resolve,
+)
+from api.jobs.service import Creator, JobService
+from api.models import Asset, GenerationItem, Job, JobKind, Organization, ProductImage
+from api.products.exceptions import ProductImageNotFound
+from api.products.repository import ProductImageRepository
+from api.products.service import ProductService, ProductView
+
+GENERATE_TASK = "generate_images"
+# A hold outlives its job's deadline by this much before the credits reconciler may release it on its own.
+HOLD_MARGIN = timedelta(minutes=30)
+SECONDS_PER_IMAGE = 90
+
+
+class AssetRepository(TenantRepository[Asset]):
+    model = Asset
+
+    def visible(self) -> Any:
+        return self.base_statement().where(Asset.deleted_at.is_(None))
+
+
+class GenerationItemRepository(TenantRepository[GenerationItem]):
+    model = GenerationItem
+
+    async def for_job(self, job_id: uuid.UUID) -> list[GenerationItem]:
+        statement = self.base_statement().where(GenerationItem.job_id == job_id).order_by(GenerationItem.position)
+        return list((await self.session.scalars(statement)).all())
+
+
+@dataclass(frozen=True)
+class AssetFilters:
+    product_id: uuid.UUID | None = None
+    job_id: uuid.UUID | None = None
+
+
+def _quality(value: str) -> Quality:
+    for quality in QUALITIES:
+        if quality == value:
+            return quality
+    raise UnsupportedOption("quality", f"Quality {value!r} is not one of {', '.join(QUALITIES)}.")
+
+
+@dataclass(frozen=True)
+class PlannedProduct:
+    """One product's resolved settings, prompt and base photo, and what each of its images costs."""
+
+    view: ProductView
+    settings: ResolvedSettings
+    scene_type: str
+    aspect_ratio: str
+    quality: Quality
+    prompt: str
+    base_image: ProductImage
+
+
+@dataclass(frozen=True)
+class Plan:
+    provider: str
+    products: list[PlannedProduct]
+    variants: int
+    references: list[str]
+    quote: Quote
+
+
+@dataclass(frozen=True)
+class Generation:
+    job: Job
+    items: list[GenerationItem]
+    credits_held: int
+
+
+class GenerationService:
+    def __init__(
+        self, session: AsyncSession, organization_id: uuid.UUID, *, settings: Settings, storage: Storage
+    ) -> None:
+        self.session = session
+        self.organization_id = organization_id
+        self.settings = settings
+        self.products = ProductService(session, organization_id, storage=storage, settings=settings)
+        self.items = GenerationItemRepository(session, organization_id)
+        self.assets = AssetRepository(session, organization_id)
+
+    async def plan(self, data: GenerateRequest) -> Plan:
+        """Everything checked, resolved and priced, nothing written: what `quote` shows and `start` holds."""
+        organization = await self.session.get(Organization, self.organization_id)
+        assert organization is not None
+        provider = get_provider(self.settings, data.provider or organization.default_provider)
+        request_document = data.settings.model_dump(
+            mode="json", exclude_none=True, exclude={"reference_image_ids", "base_image_id"}
+        )
+        try:
+            flow = normalize(request_document)
+        except InvalidSettings as exc:
+            raise InvalidGenerationSettings(f"settings.{exc.path}", exc.message) from exc
+        views = [await self.products.get(product_id) for product_id in dict.fromkeys(data.product_ids)]
+        if data.settings.base_image_id is not None and len(views) > 1:
+            raise InvalidGenerationSettings(
+                "settings.base_image_id", "A base image can be chosen for one product at a time."
+            )
+        references = await self._reference_keys(data.settings.reference_image_ids)
+        planned = [self._plan_product(organization, view, flow, data.settings.base_image_id) for view in views]
+        for product in planned:  # every option checked against the provider before anything is held or written
+            validate(
+                ImageRequest(
+                    product_images=[b""],
+                    reference_images=[b""] * len(references),
+                    scene_type=product.scene_type,
+                    aspect_ratio=product.aspect_ratio,
+                    quality=product.quality,
+                ),
+                provider.capabilities,
+            )
+        table = await CreditLedgerService(self.session).cost_table()
+        quote = table.quote_many([("image", {"quality": p.quality, "quantity": data.variants}) for p in planned])
+        return Plan(provider.name, planned, data.variants, references, quote)
+
+    def _plan_product(
+        self, organization: Organization, view: ProductView, flow: dict[str, Any], base_image_id: uuid.UUID | None
+    ) -> PlannedProduct:
+        if not view.images:
+            raise ProductWithoutImages(view.product.name)
+        # The scene type decides which category-by-scene settings apply, so it is resolved first without them.
+        first = resolve(self._cascade(organization, view, None, flow))
+        scene_type = first.option("scene_type") or next(iter(view.product.scene_types), None) or "studio"
+        settings = resolve(self._cascade(organization, view, scene_type, flow))
+        aspect_ratio = settings.option("aspect_ratio") or "1:1"
+        return PlannedProduct(
+            view=view,
+            settings=settings,
+            scene_type=scene_type,
+            aspect_ratio=aspect_ratio,
+            quality=_quality(settings.option("quality") or "1k"),
+            prompt=build_prompt(
+                settings, scene_type=scene_type, aspect_ratio=aspect_ratio, user_prompt=settings.option("prompt")
+            ),
+            base_image=self._base_image(view, base_image_id),
+        )
+
+    async def start(self, data: GenerateRequest, created_by: Creator) -> Generation:
+        plan = await self.plan(data)
+        count = len(plan.products) * plan.variants
+        timeout = 60 + SECONDS_PER_IMAGE * count
+        job = await JobService(self.session).create(
+            self.organization_id,
+            kind=JobKind.image,
+            task=GENERATE_TASK,
+            queue=IMAGE_QUEUE,
+            params={
+                "product_ids": [str(p.view.product.id) for p in plan.products],
+                "variants": plan.variants,
+                "provider": plan.provider,
+            },
+            created_by=created_by,
+            max_attempts=3,
+            timeout_seconds=timeout,
+            total=count,
+        )
+        held = await CreditLedgerService(self.session).hold(
+            self.organization_id,
+            plan.quote.credits,
+            expires_at=utc_now() + timedelta(seconds=timeout * job.max_attempts) + HOLD_MARGIN,
+            job_id=job.id,
+            cost_table_version=plan.quote.cost_table_version,
+            reason=f"{count} image(s)",
+        )
+        job.hold_id = held.id
+        items: list[GenerationItem] = []
+        for product, line in zip(plan.products, plan.quote.breakdown, strict=True):
+            for variant in range(plan.variants):
+                item = GenerationItem(
+                    organization_id=self.organization_id,
+                    job_id=job.id,
+                    position=len(items),
+                    product_id=product.view.product.id,
+                    variant=variant,
+                    seed=secrets.randbelow(MAX_SEED),
+                    credits=line.unit_credits,
+                    request={
+                        "provider": plan.provider,
+                        "base_image_key": product.base_image.original_key,
+                        "reference_keys": plan.references,
+                        "prompt": product.prompt,
+                        "scene": product.settings.as_scene(),
+                        "settings": product.settings.to_json(),
+                        "scene_type": product.scene_type,
+                        "aspect_ratio": product.aspect_ratio,
+                        "quality": product.quality,
+                    },
+                )
+                self.session.add(item)
+                items.append(item)
+        await self.session.flush()
+        return Generation(job, items, plan.quote.credits)
+
+    def _cascade(
+        self, organization: Organization, view: ProductView, scene_type: str | None, flow: dict[str, Any]
+    ) -> list[CascadeLevel]:
+        primary = next((category for link, category in view.categories if link.is_primary), None)
+        category = (primary.name, primary.generation_settings) if primary is not None else None
+        return [
+            CascadeLevel(Level.organization, organization.name, organization.generation_settings),
+            *category_levels(category, scene_type),
+            CascadeLevel(Level.product, view.product.name, view.product.generation_settings),
+            CascadeLevel(Level.flow, "This session", flow),
+        ]
+
+    @staticmethod
+    def _base_image(view: ProductView, image_id: uuid.UUID | None) -> ProductImage:
+        if image_id is None:
+            return next((image for image in view.images if image.is_primary), view.images[0])
+        for image in view.images:
+            if image.id == image_id:
+                return image
+        raise ProductImageNotFound("The base image is not one of the product's photos.")
+
+    async def _reference_keys(self, image_ids: Sequence[uuid.UUID]) -> list[str]:
+        if not image_ids:
+            return []
+        repository = ProductImageRepository(self.session, self.organization_id)
+        found = {
+            image.id: image.original_key
+            for image in (await self.session.scalars(repository.base_statement().where(ProductImage.id.in_(image_ids))))
+        }
+        missing = [str(i) for i in image_ids if i not in found]
+        if missing:
+            raise ProductImageNotFound(f"Reference image(s) not found: {', '.join(missing)}.")
+        return [found[i] for i in image_ids]
+
+    async def defaults(self) -> Organization:
+        organization = await self.session.get(Organization, self.organization_id)
+        assert organization is not None
+        return organization
+
+    async def set_defaults(self, data: GenerationDefaults) -> Organization:
+        provider = get_provider(self.settings, data.provider)
+        try:
+            document = normalize(data.settings)
+        except InvalidSettings as exc:
+            raise InvalidGenerationSettings(f"settings.{exc.path}", exc.message) from exc
+        organization = await self.session.get(Organization, self.organization_id, with_for_update=True)
+        assert organization is not None
+        organization.generation_settings = document
+        organization.default_provider = provider.name
+        await self.session.flush()
+        return organization
+
+    async def get(self, job_id: uuid.UUID) -> Generation:
+        job = await JobService(self.session).get(self.organization_id, job_id)
+        if job.kind != JobKind.image:
+            raise GenerationNotFound()
+        items = await self.items.for_job(job.id)
+        return Generation(job, items, sum(item.credits for item in items))
+
+    # --- assets -------------------------------------------------------------------------------------------
+
+    async def asset(self, asset_id: uuid.UUID) -> Asset:
+        found: Asset | None = await self.session.scalar(self.assets.visible().where(Asset.id == asset_id))
+        if found is None:
+            raise AssetNotFound()
+        return found
+
+    async def list_assets(self, filters: AssetFilters, params: PageParams) -> tuple[list[Asset], str | None]:
+        statement = self.assets.visible()
+        if filters.product_id is not None:
+            statement = statement.where(Asset.product_id == filters.product_id)
+        if filters.job_id is not None:
+            statement = statement.where(Asset.job_id == filters.job_id)
+        return await paginate(self.session, statement, params, order_by=(Asset.created_at, Asset.id))
+
+
+async def items_to_run(session: AsyncSession, job_id: uuid.UUID) -> list[GenerationItem]:
+    """The job's items not yet settled, in order (a retried attempt skips what is already delivered)."""
+    statement = select(GenerationItem).where(GenerationItem.job_id == job_id).order_by(GenerationItem.position)
+    return [item for item in (await session.scalars(statement)).all() if not item.status.settled]

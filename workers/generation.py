@@ -1,0 +1,258 @@
+"""Generation jobs: run each item through its provider, store the image, and charge for it, exactly once.
+
+Items run side by side (at most `generation_concurrency` per job). One item ends in one short transaction that
+writes its asset, captures its credits, records the provider call and the job's progress together: a worker
+killed anywhere leaves an item either fully delivered and charged or not at all, and the next attempt runs only
+the items not yet settled. A failed item releases its own credits in the same way; whatever the job still holds
+when it ends is released with it (api/jobs/service.py). Provider calls and file writes happen between
+transactions, never inside one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+
+from api.core.errors import EpoxError
+from api.core.storage import asset_key
+from api.credits.service import CreditLedgerService
+from api.generation.providers.base import GeneratedImage, ImageRequest, ProviderError
+from api.generation.registry import get_provider
+from api.generation.service import items_to_run
+from api.jobs.service import JobService
+from api.media.images import process_image
+from api.models import Asset, AssetType, GenerationItem, ItemStatus, Job, ProviderCall
+from workers.jobs import JobContext, JobStopped, run_job
+from workers.session import task_session
+
+logger = logging.getLogger("epox.generation")
+
+# In-place retries of one item for retryable provider errors, before it fails (and releases its credits).
+ITEM_ATTEMPTS = 3
+
+
+async def generate_images(ctx: dict[str, Any], job_id: str) -> None:
+    """arq task: run one delivery of a generation job (a duplicate delivery does nothing)."""
+    await run_job(ctx, job_id, lambda job: GenerationRun(ctx, job).run())
+
+
+class ItemFailed(Exception):
+    def __init__(self, code: str, message: str, calls: list[ProviderCall]) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.calls = calls  # the provider calls made for it, recorded with the failure
+
+
+class GenerationRun:
+    def __init__(self, ctx: dict[str, Any], job: JobContext) -> None:
+        self.ctx = ctx
+        self.run_ = job.run
+        self.settings = ctx["settings"]
+        self.storage = ctx["storage"]
+        self.organization_id = job.run.organization_id
+        self.slots = asyncio.Semaphore(self.settings.generation_concurrency)
+
+    async def run(self) -> dict[str, Any]:
+        async with task_session(self.ctx) as session:
+            job = await session.get(Job, self.run_.id)
+            assert job is not None
+            assert job.hold_id is not None, "a generation job holds its credits"
+            self.hold_id = job.hold_id
+            items = await items_to_run(session, self.run_.id)
+        try:
+            async with asyncio.TaskGroup() as group:  # one item stopping the job (canceled) stops the others
+                for item in items:
+                    group.create_task(self._item(item))
+        except ExceptionGroup as failures:
+            # Report one cause the way run_job understands it: a stop as a stop, anything else as it is.
+            _, other = failures.split(JobStopped)
+            if other is not None:
+                raise other.exceptions[0] from failures
+            raise JobStopped() from None
+        async with task_session(self.ctx) as session:
+            return await _result(session, self.run_.id)
+
+    async def _item(self, item: GenerationItem) -> None:
+        async with self.slots:
+            spec = item.request
+            try:
+                request = ImageRequest(
+                    product_images=[await self.storage.get(spec["base_image_key"])],
+                    reference_images=[await self.storage.get(key) for key in spec["reference_keys"]],
+                    prompt=spec["prompt"],
+                    scene=spec["scene"],
+                    scene_type=spec["scene_type"],
+                    aspect_ratio=spec["aspect_ratio"],
+                    quality=spec["quality"],
+                    seed=item.seed,
+                    variant=item.variant,
+                )
+                image, calls = await self._generate(item, request)
+                await self._deliver(item, image, calls)
+            except ItemFailed as failure:
+                await self._fail(item, failure.code, failure.message, failure.calls)
+
+    async def _generate(self, item: GenerationItem, request: ImageRequest) -> tuple[GeneratedImage, list[ProviderCall]]:
+        provider = get_provider(self.settings, item.request["provider"])
+        calls: list[ProviderCall] = []
+        for attempt in range(1, ITEM_ATTEMPTS + 1):
+            try:
+                image = await asyncio.wait_for(provider.generate(request), self.settings.provider_timeout_seconds)
+            except (ProviderError, TimeoutError) as exc:
+                error = exc if isinstance(exc, ProviderError) else None
+                code = error.code if error else "provider_timeout"
+                calls.append(self._call(item, provider.name, "", 0, 0, 0, success=False, error_code=code))
+                retryable = error.retryable if error else True
+                if not retryable or attempt == ITEM_ATTEMPTS:
+                    message = error.message if error else "The provider did not answer in time."
+                    raise ItemFailed(code, message, calls) from exc
+                wait = error.retry_after if error and error.retry_after is not None else 0.5 * 2 ** (attempt - 1)
+                await asyncio.sleep(min(wait, 30.0))
+                continue
+            calls.append(
+                self._call(item, provider.name, image.model, image.units, image.cost_micros, image.duration_ms)
+            )
+            return image, calls
+        raise AssertionError("unreachable")
+
+    def _call(
+        self,
+        item: GenerationItem,
+        provider: str,
+        model: str,
+        units: float,
+        cost_micros: int,
+        duration_ms: int,
+        *,
+        success: bool = True,
+        error_code: str | None = None,
+    ) -> ProviderCall:
+        return ProviderCall(
+            organization_id=self.organization_id,
+            job_id=self.run_.id,
+            item_id=item.id,
+            provider=provider,
+            model=model or "unknown",
+            operation="image.generate",
+            units=units,
+            cost_micros=cost_micros,
+            duration_ms=duration_ms,
+            success=success,
+            error_code=error_code,
+        )
+
+    async def _deliver(self, item: GenerationItem, image: GeneratedImage, calls: list[ProviderCall]) -> None:
+        try:
+            # The provider's bytes are checked and cleaned like any upload: a malformed answer fails the item.
+            processed = await asyncio.to_thread(
+                process_image,
+                image.png,
+                max_bytes=self.settings.generated_image_max_bytes,
+                max_pixels=self.settings.image_max_pixels,
+                preview_side=self.settings.image_preview_max_side,
+            )
+        except EpoxError as exc:
+            message = f"The provider returned an unusable image: {exc.detail}"
+            raise ItemFailed("invalid_provider_output", message, calls) from exc
+        asset_id = uuid.uuid4()
+        original = asset_key(self.organization_id, asset_id, "original", processed.extension)
+        preview = asset_key(self.organization_id, asset_id, "preview", "webp")
+        await self.storage.put(original, processed.original, content_type=processed.content_type)
+        await self.storage.put(preview, processed.preview, content_type="image/webp")
+        spec = item.request
+        async with task_session(self.ctx) as session:
+            row = await self._lock(session, item)
+            if row is None or row.status.settled:
+                return  # another delivery of this job settled it first
+            asset = Asset(
+                id=asset_id,
+                organization_id=self.organization_id,
+                type=AssetType.image,
+                product_id=row.product_id,
+                job_id=row.job_id,
+                item_id=row.id,
+                original_key=original,
+                preview_key=preview,
+                content_type=processed.content_type,
+                width=processed.width,
+                height=processed.height,
+                size_bytes=len(processed.original),
+                prompt=spec["prompt"],
+                settings=spec["settings"],
+                scene_type=spec["scene_type"],
+                aspect_ratio=spec["aspect_ratio"],
+                quality=spec["quality"],
+                provider=spec["provider"],
+                model=image.model,
+                seed=row.seed,
+                credits_charged=row.credits,
+            )
+            session.add(asset)
+            session.add_all(calls)
+            await session.flush()
+            row.status, row.asset_id, row.attempts = ItemStatus.succeeded, asset_id, row.attempts + 1
+            await CreditLedgerService(session).capture(
+                self.organization_id, self.hold_id, str(row.position), row.credits
+            )
+            await self._progress(session, row, {"status": "succeeded", "asset_id": str(asset_id)})
+
+    async def _fail(self, item: GenerationItem, code: str, message: str, calls: list[ProviderCall]) -> None:
+        logger.warning("generation item failed", extra={"item_id": str(item.id), "code": code})
+        async with task_session(self.ctx) as session:
+            row = await self._lock(session, item)
+            if row is None or row.status.settled:
+                return
+            row.status, row.error_code, row.error_message = ItemStatus.failed, code, message[:1000]
+            row.attempts += 1
+            session.add_all(calls)
+            await CreditLedgerService(session).release(
+                self.organization_id,
+                self.hold_id,
+                item_key=str(row.position),
+                amount=row.credits,
+                reason=f"Image not delivered: {code}",
+            )
+            await self._progress(session, row, {"status": "failed", "error_code": code})
+
+    async def _lock(self, session: Any, item: GenerationItem) -> GenerationItem | None:
+        """Settling an item locks its job first, then the item (then the ledger, then the job again for progress):
+        one order for every item of the job, so two finishing at once queue instead of deadlocking."""
+        await session.get(Job, self.run_.id, with_for_update=True)
+        row: GenerationItem | None = await session.get(GenerationItem, item.id, with_for_update=True)
+        return row
+
+    async def _progress(self, session: Any, row: GenerationItem, event: dict[str, Any]) -> None:
+        """The job's counters from the items themselves (items finish in any order); a canceled job rolls the
+        whole item back, so nothing is delivered or charged after a cancel."""
+        counts = dict(
+            (
+                await session.execute(
+                    select(GenerationItem.status, func.count())
+                    .where(GenerationItem.job_id == row.job_id)
+                    .group_by(GenerationItem.status)
+                )
+            ).all()
+        )
+        alive = await JobService(session).progress(
+            self.run_,
+            done=counts.get(ItemStatus.succeeded, 0),
+            failed=counts.get(ItemStatus.failed, 0),
+            item={"item_id": str(row.id), "position": row.position, "product_id": str(row.product_id), **event},
+        )
+        if not alive:
+            raise JobStopped()
+
+
+async def _result(session: Any, job_id: uuid.UUID) -> dict[str, Any]:
+    rows = (await session.scalars(select(GenerationItem).where(GenerationItem.job_id == job_id))).all()
+    delivered = [row for row in rows if row.status == ItemStatus.succeeded]
+    return {
+        "delivered": len(delivered),
+        "failed": sum(1 for row in rows if row.status == ItemStatus.failed),
+        "credits_charged": sum(row.credits for row in delivered),
+    }
