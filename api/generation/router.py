@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.dependencies import AdminAccess, AuthContext, MemberAccess, MemberIdempotency, ViewerAccess
@@ -27,11 +27,20 @@ from api.generation.exceptions import (
 )
 from api.generation.providers.base import ASPECT_RATIOS, QUALITIES, SCENE_TYPES, UnsupportedOption
 from api.generation.registry import DEFAULT_PROVIDER, available_providers
+from api.generation.saved import CollectionNotFound, FlowNotFound
 from api.generation.schemas import (
     AssetOut,
     AssetPage,
     BubbleOptionOut,
+    CollectionOut,
+    CollectionPage,
+    CollectionSummary,
+    CreateCollectionRequest,
+    CreateFlowRequest,
+    FlowOut,
+    FlowPage,
     GenerateRequest,
+    GenerateSavedRequest,
     GenerationDefaults,
     GenerationDefaultsOut,
     GenerationItemOut,
@@ -40,10 +49,14 @@ from api.generation.schemas import (
     OptionOut,
     ProviderOptionOut,
     QuoteOut,
+    SectionOut,
+    UpdateCollectionRequest,
+    UpdateFlowRequest,
 )
 from api.generation.service import AssetFilters, Generation, GenerationService
 from api.jobs.schemas import JobOut
 from api.jobs.service import Creator
+from api.models import Collection, Flow
 from api.products.exceptions import ProductImageNotFound, ProductNotFound
 
 router = APIRouter(route_class=IdempotentRoute)
@@ -224,3 +237,177 @@ async def list_assets(
 async def get_asset(asset_id: uuid.UUID, studio: Reader) -> AssetOut:
     """One asset with its prompt, resolved settings and their sources, provider, model, seed and cost."""
     return AssetOut.of(await studio.service.asset(asset_id), studio.sign)
+
+
+# --- flows and collections (saved studio sessions) -----------------------------------------------------------
+
+SAVED_ERRORS = error_responses(ProductNotFound, ProductImageNotFound, InvalidGenerationSettings)
+GENERATE_ERRORS = error_responses(
+    ProductImageNotFound,
+    ProductWithoutImages,
+    ProviderNotAvailable,
+    UnsupportedOption,
+    InvalidGenerationSettings,
+    InsufficientCredits,
+    *IDEMPOTENCY_ERRORS,
+)
+
+
+def _flow_out(flow: Flow) -> FlowOut:
+    return FlowOut.model_validate(flow, from_attributes=True)
+
+
+async def _collection_out(studio: Studio, collection: Collection) -> CollectionOut:
+    flows = await studio.service.saved.flows_of(collection.id)
+    return CollectionOut(
+        id=collection.id,
+        name=collection.name,
+        description=collection.description,
+        settings=collection.settings,
+        sections=[SectionOut.model_validate(section) for section in collection.sections],
+        flows=[_flow_out(flow) for flow in flows],
+        last_job_id=collection.last_job_id,
+        created_at=collection.created_at,
+        updated_at=collection.updated_at,
+    )
+
+
+@router.get("/flows", tags=["flows"], response_model=FlowPage, responses=TENANT)
+async def list_flows(
+    studio: Reader, page: PageQuery, product_id: Annotated[uuid.UUID | None, Query()] = None
+) -> FlowPage:
+    """Saved single-product studio sessions (not the ones inside collections), newest first."""
+    rows, cursor = await studio.service.saved.list_flows(page, product_id)
+    return FlowPage(items=[_flow_out(row) for row in rows], next_cursor=cursor)
+
+
+@router.post("/flows", tags=["flows"], status_code=201, response_model=FlowOut, responses={**TENANT, **SAVED_ERRORS})
+async def create_flow(body: CreateFlowRequest, studio: Writer) -> FlowOut:
+    """Save a product's studio session: scene type, base photo and settings, to generate again later."""
+    flow = await studio.service.saved.create_flow(body.product_id, body.name, body.base_image_id, body.settings)
+    return _flow_out(flow)
+
+
+@router.get(
+    "/flows/{flow_id}", tags=["flows"], response_model=FlowOut, responses={**TENANT, **error_responses(FlowNotFound)}
+)
+async def get_flow(flow_id: uuid.UUID, studio: Reader) -> FlowOut:
+    """One saved flow with its settings and last job."""
+    return _flow_out(await studio.service.saved.flow(flow_id))
+
+
+@router.patch(
+    "/flows/{flow_id}",
+    tags=["flows"],
+    response_model=FlowOut,
+    responses={**TENANT, **SAVED_ERRORS, **error_responses(FlowNotFound)},
+)
+async def update_flow(flow_id: uuid.UUID, body: UpdateFlowRequest, studio: Writer) -> FlowOut:
+    """Change a flow's name, base photo or settings (only the fields sent)."""
+    return _flow_out(await studio.service.saved.update_flow(flow_id, body.model_dump(exclude_unset=True)))
+
+
+@router.delete(
+    "/flows/{flow_id}", tags=["flows"], status_code=204, responses={**TENANT, **error_responses(FlowNotFound)}
+)
+async def delete_flow(flow_id: uuid.UUID, studio: Writer) -> Response:
+    """Delete a flow; the images it made stay with the product."""
+    await studio.service.saved.delete_flow(flow_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/flows/{flow_id}/generate",
+    tags=["flows"],
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=GenerationOut,
+    responses={**TENANT, **GENERATE_ERRORS, **error_responses(FlowNotFound)},
+)
+async def generate_flow(
+    flow_id: uuid.UUID, body: GenerateSavedRequest, studio: Writer, idempotency: MemberIdempotency
+) -> GenerationOut:
+    """Generate a saved flow: its product with its settings (and this request's overrides)."""
+    request = GenerateRequest(flow_id=flow_id, settings=body.settings, variants=body.variants, provider=body.provider)
+    return _out(await studio.service.start(request, Creator(studio.ctx.actor_user_id, studio.ctx.actor_api_key_id)))
+
+
+@router.get("/collections", tags=["collections"], response_model=CollectionPage, responses=TENANT)
+async def list_collections(studio: Reader, page: PageQuery) -> CollectionPage:
+    """The workspace's collections, newest first."""
+    rows, cursor = await studio.service.saved.list_collections(page)
+    return CollectionPage(
+        items=[CollectionSummary.model_validate(row, from_attributes=True) for row in rows], next_cursor=cursor
+    )
+
+
+@router.post(
+    "/collections",
+    tags=["collections"],
+    status_code=201,
+    response_model=CollectionOut,
+    responses={**TENANT, **SAVED_ERRORS},
+)
+async def create_collection(body: CreateCollectionRequest, studio: Writer) -> CollectionOut:
+    """A collection of products with shared settings and per-category sections; one flow per product."""
+    collection = await studio.service.saved.create_collection(
+        body.name,
+        body.description,
+        body.settings,
+        [section.model_dump() for section in body.sections],
+        body.product_ids,
+    )
+    return await _collection_out(studio, collection)
+
+
+@router.get(
+    "/collections/{collection_id}",
+    tags=["collections"],
+    response_model=CollectionOut,
+    responses={**TENANT, **error_responses(CollectionNotFound)},
+)
+async def get_collection(collection_id: uuid.UUID, studio: Reader) -> CollectionOut:
+    """One collection with its sections and a flow per product."""
+    return await _collection_out(studio, await studio.service.saved.collection(collection_id))
+
+
+@router.patch(
+    "/collections/{collection_id}",
+    tags=["collections"],
+    response_model=CollectionOut,
+    responses={**TENANT, **SAVED_ERRORS, **error_responses(CollectionNotFound)},
+)
+async def update_collection(collection_id: uuid.UUID, body: UpdateCollectionRequest, studio: Writer) -> CollectionOut:
+    """Change a collection (only the fields sent); `product_ids` replaces its products, kept ones keep their flow."""
+    changes = body.model_dump(exclude_unset=True)
+    if body.sections is not None:
+        changes["sections"] = [section.model_dump() for section in body.sections]
+    return await _collection_out(studio, await studio.service.saved.update_collection(collection_id, changes))
+
+
+@router.delete(
+    "/collections/{collection_id}",
+    tags=["collections"],
+    status_code=204,
+    responses={**TENANT, **error_responses(CollectionNotFound)},
+)
+async def delete_collection(collection_id: uuid.UUID, studio: Writer) -> Response:
+    """Delete a collection and its flows; generated images stay with their products."""
+    await studio.service.saved.delete_collection(collection_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/collections/{collection_id}/generate",
+    tags=["collections"],
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=GenerationOut,
+    responses={**TENANT, **GENERATE_ERRORS, **error_responses(CollectionNotFound)},
+)
+async def generate_collection(
+    collection_id: uuid.UUID, body: GenerateSavedRequest, studio: Writer, idempotency: MemberIdempotency
+) -> GenerationOut:
+    """Generate every product of the collection in one job: one quote and hold for all, per-product progress."""
+    request = GenerateRequest(
+        collection_id=collection_id, settings=body.settings, variants=body.variants, provider=body.provider
+    )
+    return _out(await studio.service.start(request, Creator(studio.ctx.actor_user_id, studio.ctx.actor_api_key_id)))

@@ -45,7 +45,11 @@ class GenerationSettingsIn(RequestModel):
 
 class GenerateRequest(RequestModel):
     type: Literal["image"] = Field(default="image", description="Video generation comes with the video studio.")
-    product_ids: list[uuid.UUID] = Field(min_length=1, max_length=50, description="The products to show.")
+    product_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=50, description="The products to show (or give a flow or a collection)."
+    )
+    flow_id: uuid.UUID | None = Field(default=None, description="Generate a saved flow (its product and settings).")
+    collection_id: uuid.UUID | None = Field(default=None, description="Generate every product of a collection.")
     settings: GenerationSettingsIn = Field(default_factory=GenerationSettingsIn)
     variants: int = Field(default=1, ge=1, le=4, description="Images per product.")
     provider: str | None = Field(default=None, max_length=50, description="Default: the workspace's provider.")
@@ -179,3 +183,97 @@ class GenerationOptionsOut(ResponseModel):
     providers: list[ProviderOptionOut]
     default_provider: str
     max_variants: int
+
+
+class SectionIn(RequestModel):
+    name: str = Field(min_length=1, max_length=120)
+    category_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
+    scene_types: list[str] = Field(default_factory=list, max_length=20)
+    settings: dict[str, Any] = Field(default_factory=dict, description="A settings document for matching products.")
+
+
+class SectionOut(ResponseModel):
+    name: str
+    category_ids: list[uuid.UUID]
+    scene_types: list[str]
+    settings: dict[str, Any]
+
+
+class CreateCollectionRequest(RequestModel):
+    name: str = Field(min_length=1, max_length=120)
+    description: str = Field(default="", max_length=5000)
+    settings: dict[str, Any] = Field(default_factory=dict, description="Shared settings (a settings document).")
+    sections: list[SectionIn] = Field(default_factory=list, max_length=20)
+    product_ids: list[uuid.UUID] = Field(default_factory=list, max_length=200)
+
+
+class UpdateCollectionRequest(RequestModel):
+    """Only the fields sent change; `product_ids` replaces the set (kept products keep their flows)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    description: str | None = Field(default=None, max_length=5000)
+    settings: dict[str, Any] | None = None
+    sections: list[SectionIn] | None = Field(default=None, max_length=20)
+    product_ids: list[uuid.UUID] | None = Field(default=None, max_length=200)
+
+
+class FlowOut(ResponseModel):
+    id: uuid.UUID
+    product_id: uuid.UUID
+    collection_id: uuid.UUID | None
+    name: str
+    base_image_id: uuid.UUID | None
+    settings: dict[str, Any]
+    last_job_id: uuid.UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class FlowPage(Page[FlowOut]):
+    pass
+
+
+class CollectionOut(ResponseModel):
+    id: uuid.UUID
+    name: str
+    description: str
+    settings: dict[str, Any]
+    sections: list[SectionOut]
+    flows: list[FlowOut]
+    last_job_id: uuid.UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class CollectionSummary(ResponseModel):
+    id: uuid.UUID
+    name: str
+    description: str
+    last_job_id: uuid.UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class CollectionPage(Page[CollectionSummary]):
+    pass
+
+
+class CreateFlowRequest(RequestModel):
+    product_id: uuid.UUID
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    base_image_id: uuid.UUID | None = None
+    settings: dict[str, Any] = Field(default_factory=dict, description="A settings document for this session.")
+
+
+class UpdateFlowRequest(RequestModel):
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    base_image_id: uuid.UUID | None = None
+    settings: dict[str, Any] | None = None
+
+
+class GenerateSavedRequest(RequestModel):
+    """Generate a saved flow or collection; `settings` here override its saved ones for this run only."""
+
+    settings: GenerationSettingsIn = Field(default_factory=GenerationSettingsIn)
+    variants: int = Field(default=1, ge=1, le=4)
+    provider: str | None = Field(default=None, max_length=50)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -35,6 +35,7 @@ from api.generation.exceptions import (
 from api.generation.prompt import build_prompt
 from api.generation.providers.base import MAX_SEED, QUALITIES, ImageRequest, Quality, UnsupportedOption, validate
 from api.generation.registry import get_provider
+from api.generation.saved import SavedSessions
 from api.generation.schemas import GenerateRequest, GenerationDefaults
 from api.generation.settings import (
     CascadeLevel,
@@ -46,7 +47,7 @@ from api.generation.settings import (
     resolve,
 )
 from api.jobs.service import Creator, JobService
-from api.models import Asset, GenerationItem, Job, JobKind, Organization, ProductImage
+from api.models import Asset, Collection, Flow, GenerationItem, Job, JobKind, Organization, ProductImage
 from api.products.exceptions import ProductImageNotFound
 from api.products.repository import ProductImageRepository
 from api.products.service import ProductService, ProductView
@@ -85,6 +86,42 @@ def _quality(value: str) -> Quality:
     raise UnsupportedOption("quality", f"Quality {value!r} is not one of {', '.join(QUALITIES)}.")
 
 
+SavedLevels = Callable[[set[uuid.UUID], str | None], list[CascadeLevel]]
+
+
+def flow_levels(flow: Flow | None) -> SavedLevels:
+    def levels(category_ids: set[uuid.UUID], scene_type: str | None) -> list[CascadeLevel]:
+        return [CascadeLevel(Level.flow, flow.name, flow.settings)] if flow is not None else []
+
+    return levels
+
+
+def collection_levels(collection: Collection, flow: Flow) -> SavedLevels:
+    """The collection's general settings, then each section matching the product (one of the section's categories,
+    and its scene types when it names any), then the product's flow."""
+
+    def levels(category_ids: set[uuid.UUID], scene_type: str | None) -> list[CascadeLevel]:
+        result = [CascadeLevel(Level.collection, collection.name, collection.settings)]
+        for section in collection.sections:
+            in_category = not section["category_ids"] or bool(
+                category_ids & {uuid.UUID(c) for c in section["category_ids"]}
+            )
+            in_scene = not section["scene_types"] or (scene_type is not None and scene_type in section["scene_types"])
+            if in_category and in_scene:
+                label = f"{collection.name} · {section['name']}"
+                result.append(CascadeLevel(Level.collection_section, label, section["settings"]))
+        return [*result, *flow_levels(flow)(category_ids, scene_type)]
+
+    return levels
+
+
+@dataclass(frozen=True)
+class Target:
+    view: ProductView
+    levels: SavedLevels
+    flow: Flow | None
+
+
 @dataclass(frozen=True)
 class PlannedProduct:
     """One product's resolved settings, prompt and base photo, and what each of its images costs."""
@@ -96,6 +133,7 @@ class PlannedProduct:
     quality: Quality
     prompt: str
     base_image: ProductImage
+    flow: Flow | None
 
 
 @dataclass(frozen=True)
@@ -122,6 +160,7 @@ class GenerationService:
         self.organization_id = organization_id
         self.settings = settings
         self.products = ProductService(session, organization_id, storage=storage, settings=settings)
+        self.saved = SavedSessions(session, organization_id)
         self.items = GenerationItemRepository(session, organization_id)
         self.assets = AssetRepository(session, organization_id)
 
@@ -134,16 +173,18 @@ class GenerationService:
             mode="json", exclude_none=True, exclude={"reference_image_ids", "base_image_id"}
         )
         try:
-            flow = normalize(request_document)
+            request_level = CascadeLevel(Level.flow, "This request", normalize(request_document))
         except InvalidSettings as exc:
             raise InvalidGenerationSettings(f"settings.{exc.path}", exc.message) from exc
-        views = [await self.products.get(product_id) for product_id in dict.fromkeys(data.product_ids)]
-        if data.settings.base_image_id is not None and len(views) > 1:
+        targets = await self._targets(data)
+        if data.settings.base_image_id is not None and len(targets) > 1:
             raise InvalidGenerationSettings(
                 "settings.base_image_id", "A base image can be chosen for one product at a time."
             )
         references = await self._reference_keys(data.settings.reference_image_ids)
-        planned = [self._plan_product(organization, view, flow, data.settings.base_image_id) for view in views]
+        planned = [
+            self._plan_product(organization, target, request_level, data.settings.base_image_id) for target in targets
+        ]
         for product in planned:  # every option checked against the provider before anything is held or written
             validate(
                 ImageRequest(
@@ -159,16 +200,40 @@ class GenerationService:
         quote = table.quote_many([("image", {"quality": p.quality, "quantity": data.variants}) for p in planned])
         return Plan(provider.name, planned, data.variants, references, quote)
 
+    async def _targets(self, data: GenerateRequest) -> list[Target]:
+        """The products to generate and the saved levels above the request's own: a collection's general settings
+        and matching sections, then a flow's settings."""
+        if data.collection_id is not None:
+            collection = await self.saved.collection(data.collection_id)
+            flows = await self.saved.flows_of(collection.id)
+            if not flows:
+                raise InvalidGenerationSettings("collection_id", "The collection has no products yet.")
+            return [Target(await self.products.get(f.product_id), collection_levels(collection, f), f) for f in flows]
+        if data.flow_id is not None:
+            flow = await self.saved.flow(data.flow_id)
+            return [Target(await self.products.get(flow.product_id), flow_levels(flow), flow)]
+        if not data.product_ids:
+            raise InvalidGenerationSettings("product_ids", "Name the products, a flow or a collection to generate.")
+        return [
+            Target(await self.products.get(pid), flow_levels(None), None) for pid in dict.fromkeys(data.product_ids)
+        ]
+
     def _plan_product(
-        self, organization: Organization, view: ProductView, flow: dict[str, Any], base_image_id: uuid.UUID | None
+        self,
+        organization: Organization,
+        target: Target,
+        request_level: CascadeLevel,
+        base_image_id: uuid.UUID | None,
     ) -> PlannedProduct:
+        view = target.view
         if not view.images:
             raise ProductWithoutImages(view.product.name)
-        # The scene type decides which category-by-scene settings apply, so it is resolved first without them.
-        first = resolve(self._cascade(organization, view, None, flow))
+        # The scene type decides which category-by-scene settings and sections apply: resolved first without them.
+        first = resolve(self._cascade(organization, target, None, request_level))
         scene_type = first.option("scene_type") or next(iter(view.product.scene_types), None) or "studio"
-        settings = resolve(self._cascade(organization, view, scene_type, flow))
+        settings = resolve(self._cascade(organization, target, scene_type, request_level))
         aspect_ratio = settings.option("aspect_ratio") or "1:1"
+        chosen = base_image_id or (target.flow.base_image_id if target.flow is not None else None)
         return PlannedProduct(
             view=view,
             settings=settings,
@@ -178,7 +243,8 @@ class GenerationService:
             prompt=build_prompt(
                 settings, scene_type=scene_type, aspect_ratio=aspect_ratio, user_prompt=settings.option("prompt")
             ),
-            base_image=self._base_image(view, base_image_id),
+            base_image=self._base_image(view, chosen),
+            flow=target.flow,
         )
 
     async def start(self, data: GenerateRequest, created_by: Creator) -> Generation:
@@ -209,6 +275,11 @@ class GenerationService:
             reason=f"{count} image(s)",
         )
         job.hold_id = held.id
+        if data.collection_id is not None:
+            (await self.saved.collection(data.collection_id, for_update=True)).last_job_id = job.id
+        for planned in plan.products:
+            if planned.flow is not None:
+                planned.flow.last_job_id = job.id
         items: list[GenerationItem] = []
         for product, line in zip(plan.products, plan.quote.breakdown, strict=True):
             for variant in range(plan.variants):
@@ -238,15 +309,18 @@ class GenerationService:
         return Generation(job, items, plan.quote.credits)
 
     def _cascade(
-        self, organization: Organization, view: ProductView, scene_type: str | None, flow: dict[str, Any]
+        self, organization: Organization, target: Target, scene_type: str | None, request_level: CascadeLevel
     ) -> list[CascadeLevel]:
+        view = target.view
         primary = next((category for link, category in view.categories if link.is_primary), None)
         category = (primary.name, primary.generation_settings) if primary is not None else None
+        category_ids = {category.id for _, category in view.categories}
         return [
             CascadeLevel(Level.organization, organization.name, organization.generation_settings),
             *category_levels(category, scene_type),
             CascadeLevel(Level.product, view.product.name, view.product.generation_settings),
-            CascadeLevel(Level.flow, "This session", flow),
+            *target.levels(category_ids, scene_type),
+            request_level,
         ]
 
     @staticmethod

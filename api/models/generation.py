@@ -148,3 +148,34 @@ class ProviderCall(IdMixin, CreatedAtMixin, TenantMixin, Base):
     duration_ms: Mapped[int] = mapped_column(Integer)
     success: Mapped[bool] = mapped_column(Boolean)
     error_code: Mapped[str | None] = mapped_column(String(100))
+
+
+class Collection(IdMixin, TimestampsMixin, TenantMixin, Base):
+    """Many products generated together: shared settings, and per-category "inspiration sections" whose settings
+    apply to the products they match (by category and scene type). It has one flow per product."""
+
+    __tablename__ = "collections"
+
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A settings document (api/generation/settings.py): the cascade's "collection general" level.
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
+    # [{name, category_ids: [...], scene_types: [...], settings: document}], in order.
+    sections: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default=text("'[]'::jsonb"))
+    last_job_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+
+
+class Flow(IdMixin, TimestampsMixin, TenantMixin, Base):
+    """One product's studio session: its scene type, base photo and settings (the cascade's last level)."""
+
+    __tablename__ = "flows"
+    __table_args__ = (UniqueConstraint("collection_id", "product_id"),)
+
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    collection_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("collections.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    base_image_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("product_images.id", ondelete="SET NULL"))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
+    last_job_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))

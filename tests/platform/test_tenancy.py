@@ -112,6 +112,15 @@ async def _asset_id(owner: Browser, created: dict[str, Any]) -> str:
         return str(asset.id)
 
 
+async def _flow_id(owner: Browser, created: dict[str, Any]) -> str:
+    product_id = await _product_id(owner, created)
+    return str((await owner.post("/flows", json={"product_id": product_id})).json()["id"])
+
+
+async def _collection_id(owner: Browser, created: dict[str, Any]) -> str:
+    return str((await owner.post("/collections", json={"name": "A's collection"})).json()["id"])
+
+
 # One factory per path parameter: a new kind of id needs a line here, or the test below fails.
 ID_FACTORIES: dict[str, IdFactory] = {
     "user_id": _user_id,
@@ -124,6 +133,8 @@ ID_FACTORIES: dict[str, IdFactory] = {
     "job_id": _job_id,
     "store_id": _store_id,
     "asset_id": _asset_id,
+    "flow_id": _flow_id,
+    "collection_id": _collection_id,
 }
 
 

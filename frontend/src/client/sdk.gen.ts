@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, AddProductImageData, AddProductImageErrors, AddProductImageResponses, AdminAdjustCreditsData, AdminAdjustCreditsErrors, AdminAdjustCreditsResponses, AdminGrantCreditsData, AdminGrantCreditsErrors, AdminGrantCreditsResponses, AdminListOrganizationsData, AdminListOrganizationsErrors, AdminListOrganizationsResponses, ArchiveProductData, ArchiveProductErrors, ArchiveProductResponses, CancelJobData, CancelJobErrors, CancelJobResponses, CancelSubscriptionData, CancelSubscriptionErrors, CancelSubscriptionResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ChangeSubscriptionData, ChangeSubscriptionErrors, ChangeSubscriptionResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCategoryData, CreateCategoryErrors, CreateCategoryResponses, CreateCheckoutData, CreateCheckoutErrors, CreateCheckoutResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreatePortalSessionData, CreatePortalSessionErrors, CreatePortalSessionResponses, CreateProductData, CreateProductErrors, CreateProductResponses, DeleteCategoryData, DeleteCategoryErrors, DeleteCategoryResponses, DeleteProductImageData, DeleteProductImageErrors, DeleteProductImageResponses, DeleteStoreData, DeleteStoreErrors, DeleteStoreResponses, DownloadFileData, DownloadFileErrors, DownloadFileResponses, GenerationOptionsData, GenerationOptionsErrors, GenerationOptionsResponses, GetAssetData, GetAssetErrors, GetAssetResponses, GetCategoryData, GetCategoryErrors, GetCategoryResponses, GetCreditBalanceData, GetCreditBalanceErrors, GetCreditBalanceResponses, GetCreditCostsData, GetCreditCostsResponses, GetGenerationData, GetGenerationErrors, GetGenerationResponses, GetJobData, GetJobErrors, GetJobResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetProductData, GetProductErrors, GetProductResponses, GetProductSlotsData, GetProductSlotsErrors, GetProductSlotsResponses, GetStoreSandboxData, GetStoreSandboxErrors, GetStoreSandboxResponses, GetSubscriptionData, GetSubscriptionErrors, GetSubscriptionResponses, HealthData, HealthResponses, ImportStoreProductsData, ImportStoreProductsErrors, ImportStoreProductsResponses, KeepProductsData, KeepProductsErrors, KeepProductsResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAssetsData, ListAssetsErrors, ListAssetsResponses, ListCategoriesData, ListCategoriesErrors, ListCategoriesResponses, ListCreditEntriesData, ListCreditEntriesErrors, ListCreditEntriesResponses, ListDevOutboxData, ListDevOutboxErrors, ListDevOutboxResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListInvoicesData, ListInvoicesErrors, ListInvoicesResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListPacksData, ListPacksResponses, ListPlansData, ListPlansResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListRemoteProductsData, ListRemoteProductsErrors, ListRemoteProductsResponses, ListStoresData, ListStoresErrors, ListStoresResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkAllNotificationsReadData, MarkAllNotificationsReadErrors, MarkAllNotificationsReadResponses, MarkNotificationReadData, MarkNotificationReadErrors, MarkNotificationReadResponses, PreviewInvitationData, PreviewInvitationErrors, PreviewInvitationResponses, QuoteGenerationData, QuoteGenerationErrors, QuoteGenerationResponses, ReadyData, ReadyErrors, ReadyResponses, ReceiveShopifyWebhookData, ReceiveShopifyWebhookErrors, ReceiveShopifyWebhookResponses, ReceiveStripeWebhookData, ReceiveStripeWebhookErrors, ReceiveStripeWebhookResponses, ReceiveWoocommerceWebhookData, ReceiveWoocommerceWebhookErrors, ReceiveWoocommerceWebhookResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResendVerificationData, ResendVerificationErrors, ResendVerificationResponses, RestoreProductData, RestoreProductErrors, RestoreProductResponses, ResumeSubscriptionData, ResumeSubscriptionErrors, ResumeSubscriptionResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInvitationData, RevokeInvitationErrors, RevokeInvitationResponses, SetActiveOrganizationData, SetActiveOrganizationErrors, SetActiveOrganizationResponses, ShopifyCallbackData, SignupData, SignupErrors, SignupResponses, StartGenerationData, StartGenerationErrors, StartGenerationResponses, StartShopifyInstallData, StartShopifyInstallErrors, StartShopifyInstallResponses, StartWoocommerceAuthorizeData, StartWoocommerceAuthorizeErrors, StartWoocommerceAuthorizeResponses, StreamJobEventsData, StreamJobEventsErrors, StreamJobEventsResponses, UpdateCategoryData, UpdateCategoryErrors, UpdateCategoryResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationPreferencesData, UpdateNotificationPreferencesErrors, UpdateNotificationPreferencesResponses, UpdateOrganizationData, UpdateOrganizationErrors, UpdateOrganizationResponses, UpdateProductData, UpdateProductErrors, UpdateProductImageData, UpdateProductImageErrors, UpdateProductImageResponses, UpdateProductResponses, UpdateStoreData, UpdateStoreErrors, UpdateStoreResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses, WoocommerceCallbackData, WoocommerceCallbackErrors, WoocommerceCallbackResponses, WoocommerceReturnData, WoocommerceReturnErrors } from './types.gen';
+import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, AddProductImageData, AddProductImageErrors, AddProductImageResponses, AdminAdjustCreditsData, AdminAdjustCreditsErrors, AdminAdjustCreditsResponses, AdminGrantCreditsData, AdminGrantCreditsErrors, AdminGrantCreditsResponses, AdminListOrganizationsData, AdminListOrganizationsErrors, AdminListOrganizationsResponses, ArchiveProductData, ArchiveProductErrors, ArchiveProductResponses, CancelJobData, CancelJobErrors, CancelJobResponses, CancelSubscriptionData, CancelSubscriptionErrors, CancelSubscriptionResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ChangeSubscriptionData, ChangeSubscriptionErrors, ChangeSubscriptionResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCategoryData, CreateCategoryErrors, CreateCategoryResponses, CreateCheckoutData, CreateCheckoutErrors, CreateCheckoutResponses, CreateCollectionData, CreateCollectionErrors, CreateCollectionResponses, CreateFlowData, CreateFlowErrors, CreateFlowResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreatePortalSessionData, CreatePortalSessionErrors, CreatePortalSessionResponses, CreateProductData, CreateProductErrors, CreateProductResponses, DeleteCategoryData, DeleteCategoryErrors, DeleteCategoryResponses, DeleteCollectionData, DeleteCollectionErrors, DeleteCollectionResponses, DeleteFlowData, DeleteFlowErrors, DeleteFlowResponses, DeleteProductImageData, DeleteProductImageErrors, DeleteProductImageResponses, DeleteStoreData, DeleteStoreErrors, DeleteStoreResponses, DownloadFileData, DownloadFileErrors, DownloadFileResponses, GenerateCollectionData, GenerateCollectionErrors, GenerateCollectionResponses, GenerateFlowData, GenerateFlowErrors, GenerateFlowResponses, GenerationOptionsData, GenerationOptionsErrors, GenerationOptionsResponses, GetAssetData, GetAssetErrors, GetAssetResponses, GetCategoryData, GetCategoryErrors, GetCategoryResponses, GetCollectionData, GetCollectionErrors, GetCollectionResponses, GetCreditBalanceData, GetCreditBalanceErrors, GetCreditBalanceResponses, GetCreditCostsData, GetCreditCostsResponses, GetFlowData, GetFlowErrors, GetFlowResponses, GetGenerationData, GetGenerationDefaultsData, GetGenerationDefaultsErrors, GetGenerationDefaultsResponses, GetGenerationErrors, GetGenerationResponses, GetJobData, GetJobErrors, GetJobResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetProductData, GetProductErrors, GetProductResponses, GetProductSlotsData, GetProductSlotsErrors, GetProductSlotsResponses, GetStoreSandboxData, GetStoreSandboxErrors, GetStoreSandboxResponses, GetSubscriptionData, GetSubscriptionErrors, GetSubscriptionResponses, HealthData, HealthResponses, ImportStoreProductsData, ImportStoreProductsErrors, ImportStoreProductsResponses, KeepProductsData, KeepProductsErrors, KeepProductsResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAssetsData, ListAssetsErrors, ListAssetsResponses, ListCategoriesData, ListCategoriesErrors, ListCategoriesResponses, ListCollectionsData, ListCollectionsErrors, ListCollectionsResponses, ListCreditEntriesData, ListCreditEntriesErrors, ListCreditEntriesResponses, ListDevOutboxData, ListDevOutboxErrors, ListDevOutboxResponses, ListFlowsData, ListFlowsErrors, ListFlowsResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListInvoicesData, ListInvoicesErrors, ListInvoicesResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListPacksData, ListPacksResponses, ListPlansData, ListPlansResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListRemoteProductsData, ListRemoteProductsErrors, ListRemoteProductsResponses, ListStoresData, ListStoresErrors, ListStoresResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkAllNotificationsReadData, MarkAllNotificationsReadErrors, MarkAllNotificationsReadResponses, MarkNotificationReadData, MarkNotificationReadErrors, MarkNotificationReadResponses, PreviewInvitationData, PreviewInvitationErrors, PreviewInvitationResponses, QuoteGenerationData, QuoteGenerationErrors, QuoteGenerationResponses, ReadyData, ReadyErrors, ReadyResponses, ReceiveShopifyWebhookData, ReceiveShopifyWebhookErrors, ReceiveShopifyWebhookResponses, ReceiveStripeWebhookData, ReceiveStripeWebhookErrors, ReceiveStripeWebhookResponses, ReceiveWoocommerceWebhookData, ReceiveWoocommerceWebhookErrors, ReceiveWoocommerceWebhookResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResendVerificationData, ResendVerificationErrors, ResendVerificationResponses, RestoreProductData, RestoreProductErrors, RestoreProductResponses, ResumeSubscriptionData, ResumeSubscriptionErrors, ResumeSubscriptionResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInvitationData, RevokeInvitationErrors, RevokeInvitationResponses, SetActiveOrganizationData, SetActiveOrganizationErrors, SetActiveOrganizationResponses, SetGenerationDefaultsData, SetGenerationDefaultsErrors, SetGenerationDefaultsResponses, ShopifyCallbackData, SignupData, SignupErrors, SignupResponses, StartGenerationData, StartGenerationErrors, StartGenerationResponses, StartShopifyInstallData, StartShopifyInstallErrors, StartShopifyInstallResponses, StartWoocommerceAuthorizeData, StartWoocommerceAuthorizeErrors, StartWoocommerceAuthorizeResponses, StreamJobEventsData, StreamJobEventsErrors, StreamJobEventsResponses, UpdateCategoryData, UpdateCategoryErrors, UpdateCategoryResponses, UpdateCollectionData, UpdateCollectionErrors, UpdateCollectionResponses, UpdateFlowData, UpdateFlowErrors, UpdateFlowResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationPreferencesData, UpdateNotificationPreferencesErrors, UpdateNotificationPreferencesResponses, UpdateOrganizationData, UpdateOrganizationErrors, UpdateOrganizationResponses, UpdateProductData, UpdateProductErrors, UpdateProductImageData, UpdateProductImageErrors, UpdateProductImageResponses, UpdateProductResponses, UpdateStoreData, UpdateStoreErrors, UpdateStoreResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses, WoocommerceCallbackData, WoocommerceCallbackErrors, WoocommerceCallbackResponses, WoocommerceReturnData, WoocommerceReturnErrors } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -593,6 +593,27 @@ export const streamJobEvents = <ThrowOnError extends boolean = false>(options: O
 export const generationOptions = <ThrowOnError extends boolean = false>(options?: Options<GenerationOptionsData, ThrowOnError>) => (options?.client ?? client).get<GenerationOptionsResponses, GenerationOptionsErrors, ThrowOnError>({ url: '/api/v1/generation/options', ...options });
 
 /**
+ * Get Generation Defaults
+ *
+ * The workspace's default settings (the first level of the cascade) and provider.
+ */
+export const getGenerationDefaults = <ThrowOnError extends boolean = false>(options?: Options<GetGenerationDefaultsData, ThrowOnError>) => (options?.client ?? client).get<GetGenerationDefaultsResponses, GetGenerationDefaultsErrors, ThrowOnError>({ url: '/api/v1/generation/defaults', ...options });
+
+/**
+ * Set Generation Defaults
+ *
+ * Set the workspace's default settings and provider (admins): every product and category builds on them.
+ */
+export const setGenerationDefaults = <ThrowOnError extends boolean = false>(options: Options<SetGenerationDefaultsData, ThrowOnError>) => (options.client ?? client).put<SetGenerationDefaultsResponses, SetGenerationDefaultsErrors, ThrowOnError>({
+    url: '/api/v1/generation/defaults',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Start Generation
  *
  * Generate images: quotes the credits (1 per image at 1k/2k, 2 at 4k), holds them (402 when the balance is
@@ -643,6 +664,132 @@ export const listAssets = <ThrowOnError extends boolean = false>(options?: Optio
  * One asset with its prompt, resolved settings and their sources, provider, model, seed and cost.
  */
 export const getAsset = <ThrowOnError extends boolean = false>(options: Options<GetAssetData, ThrowOnError>) => (options.client ?? client).get<GetAssetResponses, GetAssetErrors, ThrowOnError>({ url: '/api/v1/assets/{asset_id}', ...options });
+
+/**
+ * List Flows
+ *
+ * Saved single-product studio sessions (not the ones inside collections), newest first.
+ */
+export const listFlows = <ThrowOnError extends boolean = false>(options?: Options<ListFlowsData, ThrowOnError>) => (options?.client ?? client).get<ListFlowsResponses, ListFlowsErrors, ThrowOnError>({ url: '/api/v1/flows', ...options });
+
+/**
+ * Create Flow
+ *
+ * Save a product's studio session: scene type, base photo and settings, to generate again later.
+ */
+export const createFlow = <ThrowOnError extends boolean = false>(options: Options<CreateFlowData, ThrowOnError>) => (options.client ?? client).post<CreateFlowResponses, CreateFlowErrors, ThrowOnError>({
+    url: '/api/v1/flows',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Flow
+ *
+ * Delete a flow; the images it made stay with the product.
+ */
+export const deleteFlow = <ThrowOnError extends boolean = false>(options: Options<DeleteFlowData, ThrowOnError>) => (options.client ?? client).delete<DeleteFlowResponses, DeleteFlowErrors, ThrowOnError>({ url: '/api/v1/flows/{flow_id}', ...options });
+
+/**
+ * Get Flow
+ *
+ * One saved flow with its settings and last job.
+ */
+export const getFlow = <ThrowOnError extends boolean = false>(options: Options<GetFlowData, ThrowOnError>) => (options.client ?? client).get<GetFlowResponses, GetFlowErrors, ThrowOnError>({ url: '/api/v1/flows/{flow_id}', ...options });
+
+/**
+ * Update Flow
+ *
+ * Change a flow's name, base photo or settings (only the fields sent).
+ */
+export const updateFlow = <ThrowOnError extends boolean = false>(options: Options<UpdateFlowData, ThrowOnError>) => (options.client ?? client).patch<UpdateFlowResponses, UpdateFlowErrors, ThrowOnError>({
+    url: '/api/v1/flows/{flow_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Generate Flow
+ *
+ * Generate a saved flow: its product with its settings (and this request's overrides).
+ */
+export const generateFlow = <ThrowOnError extends boolean = false>(options: Options<GenerateFlowData, ThrowOnError>) => (options.client ?? client).post<GenerateFlowResponses, GenerateFlowErrors, ThrowOnError>({
+    url: '/api/v1/flows/{flow_id}/generate',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Collections
+ *
+ * The workspace's collections, newest first.
+ */
+export const listCollections = <ThrowOnError extends boolean = false>(options?: Options<ListCollectionsData, ThrowOnError>) => (options?.client ?? client).get<ListCollectionsResponses, ListCollectionsErrors, ThrowOnError>({ url: '/api/v1/collections', ...options });
+
+/**
+ * Create Collection
+ *
+ * A collection of products with shared settings and per-category sections; one flow per product.
+ */
+export const createCollection = <ThrowOnError extends boolean = false>(options: Options<CreateCollectionData, ThrowOnError>) => (options.client ?? client).post<CreateCollectionResponses, CreateCollectionErrors, ThrowOnError>({
+    url: '/api/v1/collections',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Collection
+ *
+ * Delete a collection and its flows; generated images stay with their products.
+ */
+export const deleteCollection = <ThrowOnError extends boolean = false>(options: Options<DeleteCollectionData, ThrowOnError>) => (options.client ?? client).delete<DeleteCollectionResponses, DeleteCollectionErrors, ThrowOnError>({ url: '/api/v1/collections/{collection_id}', ...options });
+
+/**
+ * Get Collection
+ *
+ * One collection with its sections and a flow per product.
+ */
+export const getCollection = <ThrowOnError extends boolean = false>(options: Options<GetCollectionData, ThrowOnError>) => (options.client ?? client).get<GetCollectionResponses, GetCollectionErrors, ThrowOnError>({ url: '/api/v1/collections/{collection_id}', ...options });
+
+/**
+ * Update Collection
+ *
+ * Change a collection (only the fields sent); `product_ids` replaces its products, kept ones keep their flow.
+ */
+export const updateCollection = <ThrowOnError extends boolean = false>(options: Options<UpdateCollectionData, ThrowOnError>) => (options.client ?? client).patch<UpdateCollectionResponses, UpdateCollectionErrors, ThrowOnError>({
+    url: '/api/v1/collections/{collection_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Generate Collection
+ *
+ * Generate every product of the collection in one job: one quote and hold for all, per-product progress.
+ */
+export const generateCollection = <ThrowOnError extends boolean = false>(options: Options<GenerateCollectionData, ThrowOnError>) => (options.client ?? client).post<GenerateCollectionResponses, GenerateCollectionErrors, ThrowOnError>({
+    url: '/api/v1/collections/{collection_id}/generate',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
 
 /**
  * Start Shopify Install

@@ -548,6 +548,94 @@ export type CheckoutRequest = {
 };
 
 /**
+ * CollectionOut
+ */
+export type CollectionOut = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Settings
+     */
+    settings: {
+        [key: string]: unknown;
+    };
+    /**
+     * Sections
+     */
+    sections: Array<SectionOut>;
+    /**
+     * Flows
+     */
+    flows: Array<FlowOut>;
+    /**
+     * Last Job Id
+     */
+    last_job_id: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * CollectionPage
+ */
+export type CollectionPage = {
+    /**
+     * Items
+     */
+    items: Array<CollectionSummary>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+};
+
+/**
+ * CollectionSummary
+ */
+export type CollectionSummary = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Last Job Id
+     */
+    last_job_id: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
  * CostLineOut
  */
 export type CostLineOut = {
@@ -668,6 +756,62 @@ export type CreateCategoryRequest = {
      * Generation settings for products in this category (a JSON object).
      */
     generation_settings?: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * CreateCollectionRequest
+ */
+export type CreateCollectionRequest = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Settings
+     *
+     * Shared settings (a settings document).
+     */
+    settings?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Sections
+     */
+    sections?: Array<SectionIn>;
+    /**
+     * Product Ids
+     */
+    product_ids?: Array<string>;
+};
+
+/**
+ * CreateFlowRequest
+ */
+export type CreateFlowRequest = {
+    /**
+     * Product Id
+     */
+    product_id: string;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Base Image Id
+     */
+    base_image_id?: string | null;
+    /**
+     * Settings
+     *
+     * A settings document for this session.
+     */
+    settings?: {
         [key: string]: unknown;
     };
 };
@@ -904,6 +1048,64 @@ export type FieldError = {
 };
 
 /**
+ * FlowOut
+ */
+export type FlowOut = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Product Id
+     */
+    product_id: string;
+    /**
+     * Collection Id
+     */
+    collection_id: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Base Image Id
+     */
+    base_image_id: string | null;
+    /**
+     * Settings
+     */
+    settings: {
+        [key: string]: unknown;
+    };
+    /**
+     * Last Job Id
+     */
+    last_job_id: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * FlowPage
+ */
+export type FlowPage = {
+    /**
+     * Items
+     */
+    items: Array<FlowOut>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+};
+
+/**
  * GenerateRequest
  */
 export type GenerateRequest = {
@@ -916,9 +1118,21 @@ export type GenerateRequest = {
     /**
      * Product Ids
      *
-     * The products to show.
+     * The products to show (or give a flow or a collection).
      */
-    product_ids: Array<string>;
+    product_ids?: Array<string>;
+    /**
+     * Flow Id
+     *
+     * Generate a saved flow (its product and settings).
+     */
+    flow_id?: string | null;
+    /**
+     * Collection Id
+     *
+     * Generate every product of a collection.
+     */
+    collection_id?: string | null;
     settings?: GenerationSettingsIn;
     /**
      * Variants
@@ -932,6 +1146,59 @@ export type GenerateRequest = {
      * Default: the workspace's provider.
      */
     provider?: string | null;
+};
+
+/**
+ * GenerateSavedRequest
+ *
+ * Generate a saved flow or collection; `settings` here override its saved ones for this run only.
+ */
+export type GenerateSavedRequest = {
+    settings?: GenerationSettingsIn;
+    /**
+     * Variants
+     */
+    variants?: number;
+    /**
+     * Provider
+     */
+    provider?: string | null;
+};
+
+/**
+ * GenerationDefaults
+ *
+ * The workspace's first level of the settings cascade, and its provider.
+ */
+export type GenerationDefaults = {
+    /**
+     * Settings
+     *
+     * A settings document: {bubbles, scene_type, aspect_ratio, quality, prompt}.
+     */
+    settings?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Provider
+     */
+    provider?: string;
+};
+
+/**
+ * GenerationDefaultsOut
+ */
+export type GenerationDefaultsOut = {
+    /**
+     * Settings
+     */
+    settings: {
+        [key: string]: unknown;
+    };
+    /**
+     * Provider
+     */
+    provider: string;
 };
 
 /**
@@ -2273,6 +2540,56 @@ export type ScheduledChange = {
 };
 
 /**
+ * SectionIn
+ */
+export type SectionIn = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Category Ids
+     */
+    category_ids?: Array<string>;
+    /**
+     * Scene Types
+     */
+    scene_types?: Array<string>;
+    /**
+     * Settings
+     *
+     * A settings document for matching products.
+     */
+    settings?: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * SectionOut
+ */
+export type SectionOut = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Category Ids
+     */
+    category_ids: Array<string>;
+    /**
+     * Scene Types
+     */
+    scene_types: Array<string>;
+    /**
+     * Settings
+     */
+    settings: {
+        [key: string]: unknown;
+    };
+};
+
+/**
  * SetActiveOrganizationRequest
  */
 export type SetActiveOrganizationRequest = {
@@ -2504,6 +2821,56 @@ export type UpdateCategoryRequest = {
      * Generation Settings
      */
     generation_settings?: {
+        [key: string]: unknown;
+    } | null;
+};
+
+/**
+ * UpdateCollectionRequest
+ *
+ * Only the fields sent change; `product_ids` replaces the set (kept products keep their flows).
+ */
+export type UpdateCollectionRequest = {
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Settings
+     */
+    settings?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Sections
+     */
+    sections?: Array<SectionIn> | null;
+    /**
+     * Product Ids
+     */
+    product_ids?: Array<string> | null;
+};
+
+/**
+ * UpdateFlowRequest
+ */
+export type UpdateFlowRequest = {
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Base Image Id
+     */
+    base_image_id?: string | null;
+    /**
+     * Settings
+     */
+    settings?: {
         [key: string]: unknown;
     } | null;
 };
@@ -5138,6 +5505,64 @@ export type GenerationOptionsResponses = {
 
 export type GenerationOptionsResponse = GenerationOptionsResponses[keyof GenerationOptionsResponses];
 
+export type GetGenerationDefaultsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/generation/defaults';
+};
+
+export type GetGenerationDefaultsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+};
+
+export type GetGenerationDefaultsResponses = {
+    /**
+     * Successful Response
+     */
+    200: GenerationDefaultsOut;
+};
+
+export type GetGenerationDefaultsResponse = GetGenerationDefaultsResponses[keyof GetGenerationDefaultsResponses];
+
+export type SetGenerationDefaultsData = {
+    body: GenerationDefaults;
+    path?: never;
+    query?: never;
+    url: '/api/v1/generation/defaults';
+};
+
+export type SetGenerationDefaultsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * invalid_generation_settings, provider_not_available
+     */
+    422: unknown;
+};
+
+export type SetGenerationDefaultsResponses = {
+    /**
+     * Successful Response
+     */
+    200: GenerationDefaultsOut;
+};
+
+export type SetGenerationDefaultsResponse = SetGenerationDefaultsResponses[keyof SetGenerationDefaultsResponses];
+
 export type StartGenerationData = {
     body: GenerateRequest;
     headers?: {
@@ -5361,6 +5786,532 @@ export type GetAssetResponses = {
 };
 
 export type GetAssetResponse = GetAssetResponses[keyof GetAssetResponses];
+
+export type ListFlowsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Product Id
+         */
+        product_id?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page (max 200).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` from the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/flows';
+};
+
+export type ListFlowsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ListFlowsError = ListFlowsErrors[keyof ListFlowsErrors];
+
+export type ListFlowsResponses = {
+    /**
+     * Successful Response
+     */
+    200: FlowPage;
+};
+
+export type ListFlowsResponse = ListFlowsResponses[keyof ListFlowsResponses];
+
+export type CreateFlowData = {
+    body: CreateFlowRequest;
+    path?: never;
+    query?: never;
+    url: '/api/v1/flows';
+};
+
+export type CreateFlowErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * product_image_not_found, product_not_found
+     */
+    404: unknown;
+    /**
+     * invalid_generation_settings
+     */
+    422: unknown;
+};
+
+export type CreateFlowResponses = {
+    /**
+     * Successful Response
+     */
+    201: FlowOut;
+};
+
+export type CreateFlowResponse = CreateFlowResponses[keyof CreateFlowResponses];
+
+export type DeleteFlowData = {
+    body?: never;
+    path: {
+        /**
+         * Flow Id
+         */
+        flow_id: string;
+    };
+    query?: never;
+    url: '/api/v1/flows/{flow_id}';
+};
+
+export type DeleteFlowErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * flow_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DeleteFlowError = DeleteFlowErrors[keyof DeleteFlowErrors];
+
+export type DeleteFlowResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteFlowResponse = DeleteFlowResponses[keyof DeleteFlowResponses];
+
+export type GetFlowData = {
+    body?: never;
+    path: {
+        /**
+         * Flow Id
+         */
+        flow_id: string;
+    };
+    query?: never;
+    url: '/api/v1/flows/{flow_id}';
+};
+
+export type GetFlowErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * flow_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type GetFlowError = GetFlowErrors[keyof GetFlowErrors];
+
+export type GetFlowResponses = {
+    /**
+     * Successful Response
+     */
+    200: FlowOut;
+};
+
+export type GetFlowResponse = GetFlowResponses[keyof GetFlowResponses];
+
+export type UpdateFlowData = {
+    body: UpdateFlowRequest;
+    path: {
+        /**
+         * Flow Id
+         */
+        flow_id: string;
+    };
+    query?: never;
+    url: '/api/v1/flows/{flow_id}';
+};
+
+export type UpdateFlowErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * flow_not_found
+     */
+    404: unknown;
+    /**
+     * invalid_generation_settings
+     */
+    422: unknown;
+};
+
+export type UpdateFlowResponses = {
+    /**
+     * Successful Response
+     */
+    200: FlowOut;
+};
+
+export type UpdateFlowResponse = UpdateFlowResponses[keyof UpdateFlowResponses];
+
+export type GenerateFlowData = {
+    body: GenerateSavedRequest;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * Any unique string (a UUID is ideal). A retry with the same key and body returns the first response instead of doing the work twice; kept 24 hours.
+         */
+        'Idempotency-Key'?: string | null;
+    };
+    path: {
+        /**
+         * Flow Id
+         */
+        flow_id: string;
+    };
+    query?: never;
+    url: '/api/v1/flows/{flow_id}/generate';
+};
+
+export type GenerateFlowErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_credits
+     */
+    402: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * flow_not_found
+     */
+    404: unknown;
+    /**
+     * idempotency_key_reused, idempotency_request_in_flight
+     */
+    409: unknown;
+    /**
+     * invalid_generation_settings, product_without_images, provider_not_available, unsupported_option
+     */
+    422: unknown;
+};
+
+export type GenerateFlowResponses = {
+    /**
+     * Successful Response
+     */
+    202: GenerationOut;
+};
+
+export type GenerateFlowResponse = GenerateFlowResponses[keyof GenerateFlowResponses];
+
+export type ListCollectionsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page (max 200).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` from the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/collections';
+};
+
+export type ListCollectionsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ListCollectionsError = ListCollectionsErrors[keyof ListCollectionsErrors];
+
+export type ListCollectionsResponses = {
+    /**
+     * Successful Response
+     */
+    200: CollectionPage;
+};
+
+export type ListCollectionsResponse = ListCollectionsResponses[keyof ListCollectionsResponses];
+
+export type CreateCollectionData = {
+    body: CreateCollectionRequest;
+    path?: never;
+    query?: never;
+    url: '/api/v1/collections';
+};
+
+export type CreateCollectionErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * product_image_not_found, product_not_found
+     */
+    404: unknown;
+    /**
+     * invalid_generation_settings
+     */
+    422: unknown;
+};
+
+export type CreateCollectionResponses = {
+    /**
+     * Successful Response
+     */
+    201: CollectionOut;
+};
+
+export type CreateCollectionResponse = CreateCollectionResponses[keyof CreateCollectionResponses];
+
+export type DeleteCollectionData = {
+    body?: never;
+    path: {
+        /**
+         * Collection Id
+         */
+        collection_id: string;
+    };
+    query?: never;
+    url: '/api/v1/collections/{collection_id}';
+};
+
+export type DeleteCollectionErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * collection_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DeleteCollectionError = DeleteCollectionErrors[keyof DeleteCollectionErrors];
+
+export type DeleteCollectionResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteCollectionResponse = DeleteCollectionResponses[keyof DeleteCollectionResponses];
+
+export type GetCollectionData = {
+    body?: never;
+    path: {
+        /**
+         * Collection Id
+         */
+        collection_id: string;
+    };
+    query?: never;
+    url: '/api/v1/collections/{collection_id}';
+};
+
+export type GetCollectionErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * collection_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type GetCollectionError = GetCollectionErrors[keyof GetCollectionErrors];
+
+export type GetCollectionResponses = {
+    /**
+     * Successful Response
+     */
+    200: CollectionOut;
+};
+
+export type GetCollectionResponse = GetCollectionResponses[keyof GetCollectionResponses];
+
+export type UpdateCollectionData = {
+    body: UpdateCollectionRequest;
+    path: {
+        /**
+         * Collection Id
+         */
+        collection_id: string;
+    };
+    query?: never;
+    url: '/api/v1/collections/{collection_id}';
+};
+
+export type UpdateCollectionErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * collection_not_found
+     */
+    404: unknown;
+    /**
+     * invalid_generation_settings
+     */
+    422: unknown;
+};
+
+export type UpdateCollectionResponses = {
+    /**
+     * Successful Response
+     */
+    200: CollectionOut;
+};
+
+export type UpdateCollectionResponse = UpdateCollectionResponses[keyof UpdateCollectionResponses];
+
+export type GenerateCollectionData = {
+    body: GenerateSavedRequest;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * Any unique string (a UUID is ideal). A retry with the same key and body returns the first response instead of doing the work twice; kept 24 hours.
+         */
+        'Idempotency-Key'?: string | null;
+    };
+    path: {
+        /**
+         * Collection Id
+         */
+        collection_id: string;
+    };
+    query?: never;
+    url: '/api/v1/collections/{collection_id}/generate';
+};
+
+export type GenerateCollectionErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_credits
+     */
+    402: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * collection_not_found
+     */
+    404: unknown;
+    /**
+     * idempotency_key_reused, idempotency_request_in_flight
+     */
+    409: unknown;
+    /**
+     * invalid_generation_settings, product_without_images, provider_not_available, unsupported_option
+     */
+    422: unknown;
+};
+
+export type GenerateCollectionResponses = {
+    /**
+     * Successful Response
+     */
+    202: GenerationOut;
+};
+
+export type GenerateCollectionResponse = GenerateCollectionResponses[keyof GenerateCollectionResponses];
 
 export type StartShopifyInstallData = {
     body: ShopifyInstallRequest;

@@ -3,8 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { acceptInvitation, addProductImage, adminAdjustCredits, adminGrantCredits, adminListOrganizations, archiveProduct, cancelJob, cancelSubscription, changePassword, changeSubscription, confirmPasswordReset, createApiKey, createCategory, createCheckout, createInvitation, createPortalSession, createProduct, deleteCategory, deleteProductImage, deleteStore, downloadFile, generationOptions, getAsset, getCategory, getCreditBalance, getCreditCosts, getGeneration, getJob, getMe, getNotificationPreferences, getOrganization, getProduct, getProductSlots, getStoreSandbox, getSubscription, health, importStoreProducts, keepProducts, listApiKeys, listAssets, listCategories, listCreditEntries, listDevOutbox, listInvitations, listInvoices, listJobs, listMembers, listNotifications, listPacks, listPlans, listProducts, listRemoteProducts, listStores, login, logout, markAllNotificationsRead, markNotificationRead, type Options, previewInvitation, quoteGeneration, ready, receiveShopifyWebhook, receiveStripeWebhook, receiveWoocommerceWebhook, removeMember, requestPasswordReset, resendVerification, restoreProduct, resumeSubscription, revokeApiKey, revokeInvitation, setActiveOrganization, shopifyCallback, signup, startGeneration, startShopifyInstall, startWoocommerceAuthorize, streamJobEvents, updateCategory, updateMe, updateMember, updateNotificationPreferences, updateOrganization, updateProduct, updateProductImage, updateStore, verifyEmail, woocommerceCallback, woocommerceReturn } from '../sdk.gen';
-import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, AddProductImageData, AddProductImageResponse, AdminAdjustCreditsData, AdminAdjustCreditsError, AdminAdjustCreditsResponse, AdminGrantCreditsData, AdminGrantCreditsError, AdminGrantCreditsResponse, AdminListOrganizationsData, AdminListOrganizationsError, AdminListOrganizationsResponse, ArchiveProductData, ArchiveProductError, ArchiveProductResponse, CancelJobData, CancelJobError, CancelJobResponse, CancelSubscriptionData, CancelSubscriptionResponse, ChangePasswordData, ChangePasswordResponse, ChangeSubscriptionData, ChangeSubscriptionResponse, ConfirmPasswordResetData, ConfirmPasswordResetResponse, CreateApiKeyData, CreateApiKeyError, CreateApiKeyResponse, CreateCategoryData, CreateCategoryError, CreateCategoryResponse, CreateCheckoutData, CreateCheckoutResponse, CreateInvitationData, CreateInvitationError, CreateInvitationResponse, CreatePortalSessionData, CreatePortalSessionResponse, CreateProductData, CreateProductError, CreateProductResponse, DeleteCategoryData, DeleteCategoryError, DeleteCategoryResponse, DeleteProductImageData, DeleteProductImageError, DeleteProductImageResponse, DeleteStoreData, DeleteStoreError, DeleteStoreResponse, DownloadFileData, DownloadFileError, DownloadFileResponse, GenerationOptionsData, GenerationOptionsResponse, GetAssetData, GetAssetError, GetAssetResponse, GetCategoryData, GetCategoryError, GetCategoryResponse, GetCreditBalanceData, GetCreditBalanceResponse, GetCreditCostsData, GetCreditCostsResponse, GetGenerationData, GetGenerationError, GetGenerationResponse, GetJobData, GetJobError, GetJobResponse, GetMeData, GetMeResponse, GetNotificationPreferencesData, GetNotificationPreferencesResponse, GetOrganizationData, GetOrganizationResponse, GetProductData, GetProductError, GetProductResponse, GetProductSlotsData, GetProductSlotsResponse, GetStoreSandboxData, GetStoreSandboxResponse, GetSubscriptionData, GetSubscriptionResponse, HealthData, HealthResponse, ImportStoreProductsData, ImportStoreProductsResponse, KeepProductsData, KeepProductsResponse, ListApiKeysData, ListApiKeysError, ListApiKeysResponse, ListAssetsData, ListAssetsError, ListAssetsResponse, ListCategoriesData, ListCategoriesError, ListCategoriesResponse, ListCreditEntriesData, ListCreditEntriesError, ListCreditEntriesResponse, ListDevOutboxData, ListDevOutboxError, ListDevOutboxResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListInvoicesData, ListInvoicesError, ListInvoicesResponse, ListJobsData, ListJobsError, ListJobsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListPacksData, ListPacksResponse, ListPlansData, ListPlansResponse, ListProductsData, ListProductsError, ListProductsResponse, ListRemoteProductsData, ListRemoteProductsError, ListRemoteProductsResponse, ListStoresData, ListStoresResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutResponse, MarkAllNotificationsReadData, MarkAllNotificationsReadResponse, MarkNotificationReadData, MarkNotificationReadError, MarkNotificationReadResponse, PreviewInvitationData, PreviewInvitationError, PreviewInvitationResponse, QuoteGenerationData, QuoteGenerationResponse, ReadyData, ReadyError, ReadyResponse, ReceiveShopifyWebhookData, ReceiveShopifyWebhookResponse, ReceiveStripeWebhookData, ReceiveStripeWebhookResponse, ReceiveWoocommerceWebhookData, ReceiveWoocommerceWebhookError, ReceiveWoocommerceWebhookResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RequestPasswordResetData, RequestPasswordResetError, ResendVerificationData, RestoreProductData, RestoreProductError, RestoreProductResponse, ResumeSubscriptionData, ResumeSubscriptionResponse, RevokeApiKeyData, RevokeApiKeyError, RevokeApiKeyResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SetActiveOrganizationData, SetActiveOrganizationError, SetActiveOrganizationResponse, ShopifyCallbackData, SignupData, SignupResponse, StartGenerationData, StartGenerationResponse, StartShopifyInstallData, StartShopifyInstallResponse, StartWoocommerceAuthorizeData, StartWoocommerceAuthorizeResponse, StreamJobEventsData, StreamJobEventsError, UpdateCategoryData, UpdateCategoryResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationPreferencesData, UpdateNotificationPreferencesResponse, UpdateOrganizationData, UpdateOrganizationError, UpdateOrganizationResponse, UpdateProductData, UpdateProductError, UpdateProductImageData, UpdateProductImageError, UpdateProductImageResponse, UpdateProductResponse, UpdateStoreData, UpdateStoreError, UpdateStoreResponse, VerifyEmailData, VerifyEmailError, VerifyEmailResponse, WoocommerceCallbackData, WoocommerceCallbackError, WoocommerceCallbackResponse, WoocommerceReturnData, WoocommerceReturnError } from '../types.gen';
+import { acceptInvitation, addProductImage, adminAdjustCredits, adminGrantCredits, adminListOrganizations, archiveProduct, cancelJob, cancelSubscription, changePassword, changeSubscription, confirmPasswordReset, createApiKey, createCategory, createCheckout, createCollection, createFlow, createInvitation, createPortalSession, createProduct, deleteCategory, deleteCollection, deleteFlow, deleteProductImage, deleteStore, downloadFile, generateCollection, generateFlow, generationOptions, getAsset, getCategory, getCollection, getCreditBalance, getCreditCosts, getFlow, getGeneration, getGenerationDefaults, getJob, getMe, getNotificationPreferences, getOrganization, getProduct, getProductSlots, getStoreSandbox, getSubscription, health, importStoreProducts, keepProducts, listApiKeys, listAssets, listCategories, listCollections, listCreditEntries, listDevOutbox, listFlows, listInvitations, listInvoices, listJobs, listMembers, listNotifications, listPacks, listPlans, listProducts, listRemoteProducts, listStores, login, logout, markAllNotificationsRead, markNotificationRead, type Options, previewInvitation, quoteGeneration, ready, receiveShopifyWebhook, receiveStripeWebhook, receiveWoocommerceWebhook, removeMember, requestPasswordReset, resendVerification, restoreProduct, resumeSubscription, revokeApiKey, revokeInvitation, setActiveOrganization, setGenerationDefaults, shopifyCallback, signup, startGeneration, startShopifyInstall, startWoocommerceAuthorize, streamJobEvents, updateCategory, updateCollection, updateFlow, updateMe, updateMember, updateNotificationPreferences, updateOrganization, updateProduct, updateProductImage, updateStore, verifyEmail, woocommerceCallback, woocommerceReturn } from '../sdk.gen';
+import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, AddProductImageData, AddProductImageResponse, AdminAdjustCreditsData, AdminAdjustCreditsError, AdminAdjustCreditsResponse, AdminGrantCreditsData, AdminGrantCreditsError, AdminGrantCreditsResponse, AdminListOrganizationsData, AdminListOrganizationsError, AdminListOrganizationsResponse, ArchiveProductData, ArchiveProductError, ArchiveProductResponse, CancelJobData, CancelJobError, CancelJobResponse, CancelSubscriptionData, CancelSubscriptionResponse, ChangePasswordData, ChangePasswordResponse, ChangeSubscriptionData, ChangeSubscriptionResponse, ConfirmPasswordResetData, ConfirmPasswordResetResponse, CreateApiKeyData, CreateApiKeyError, CreateApiKeyResponse, CreateCategoryData, CreateCategoryError, CreateCategoryResponse, CreateCheckoutData, CreateCheckoutResponse, CreateCollectionData, CreateCollectionResponse, CreateFlowData, CreateFlowResponse, CreateInvitationData, CreateInvitationError, CreateInvitationResponse, CreatePortalSessionData, CreatePortalSessionResponse, CreateProductData, CreateProductError, CreateProductResponse, DeleteCategoryData, DeleteCategoryError, DeleteCategoryResponse, DeleteCollectionData, DeleteCollectionError, DeleteCollectionResponse, DeleteFlowData, DeleteFlowError, DeleteFlowResponse, DeleteProductImageData, DeleteProductImageError, DeleteProductImageResponse, DeleteStoreData, DeleteStoreError, DeleteStoreResponse, DownloadFileData, DownloadFileError, DownloadFileResponse, GenerateCollectionData, GenerateCollectionResponse, GenerateFlowData, GenerateFlowResponse, GenerationOptionsData, GenerationOptionsResponse, GetAssetData, GetAssetError, GetAssetResponse, GetCategoryData, GetCategoryError, GetCategoryResponse, GetCollectionData, GetCollectionError, GetCollectionResponse, GetCreditBalanceData, GetCreditBalanceResponse, GetCreditCostsData, GetCreditCostsResponse, GetFlowData, GetFlowError, GetFlowResponse, GetGenerationData, GetGenerationDefaultsData, GetGenerationDefaultsResponse, GetGenerationError, GetGenerationResponse, GetJobData, GetJobError, GetJobResponse, GetMeData, GetMeResponse, GetNotificationPreferencesData, GetNotificationPreferencesResponse, GetOrganizationData, GetOrganizationResponse, GetProductData, GetProductError, GetProductResponse, GetProductSlotsData, GetProductSlotsResponse, GetStoreSandboxData, GetStoreSandboxResponse, GetSubscriptionData, GetSubscriptionResponse, HealthData, HealthResponse, ImportStoreProductsData, ImportStoreProductsResponse, KeepProductsData, KeepProductsResponse, ListApiKeysData, ListApiKeysError, ListApiKeysResponse, ListAssetsData, ListAssetsError, ListAssetsResponse, ListCategoriesData, ListCategoriesError, ListCategoriesResponse, ListCollectionsData, ListCollectionsError, ListCollectionsResponse, ListCreditEntriesData, ListCreditEntriesError, ListCreditEntriesResponse, ListDevOutboxData, ListDevOutboxError, ListDevOutboxResponse, ListFlowsData, ListFlowsError, ListFlowsResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListInvoicesData, ListInvoicesError, ListInvoicesResponse, ListJobsData, ListJobsError, ListJobsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListPacksData, ListPacksResponse, ListPlansData, ListPlansResponse, ListProductsData, ListProductsError, ListProductsResponse, ListRemoteProductsData, ListRemoteProductsError, ListRemoteProductsResponse, ListStoresData, ListStoresResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutResponse, MarkAllNotificationsReadData, MarkAllNotificationsReadResponse, MarkNotificationReadData, MarkNotificationReadError, MarkNotificationReadResponse, PreviewInvitationData, PreviewInvitationError, PreviewInvitationResponse, QuoteGenerationData, QuoteGenerationResponse, ReadyData, ReadyError, ReadyResponse, ReceiveShopifyWebhookData, ReceiveShopifyWebhookResponse, ReceiveStripeWebhookData, ReceiveStripeWebhookResponse, ReceiveWoocommerceWebhookData, ReceiveWoocommerceWebhookError, ReceiveWoocommerceWebhookResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RequestPasswordResetData, RequestPasswordResetError, ResendVerificationData, RestoreProductData, RestoreProductError, RestoreProductResponse, ResumeSubscriptionData, ResumeSubscriptionResponse, RevokeApiKeyData, RevokeApiKeyError, RevokeApiKeyResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SetActiveOrganizationData, SetActiveOrganizationError, SetActiveOrganizationResponse, SetGenerationDefaultsData, SetGenerationDefaultsResponse, ShopifyCallbackData, SignupData, SignupResponse, StartGenerationData, StartGenerationResponse, StartShopifyInstallData, StartShopifyInstallResponse, StartWoocommerceAuthorizeData, StartWoocommerceAuthorizeResponse, StreamJobEventsData, StreamJobEventsError, UpdateCategoryData, UpdateCategoryResponse, UpdateCollectionData, UpdateCollectionResponse, UpdateFlowData, UpdateFlowResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationPreferencesData, UpdateNotificationPreferencesResponse, UpdateOrganizationData, UpdateOrganizationError, UpdateOrganizationResponse, UpdateProductData, UpdateProductError, UpdateProductImageData, UpdateProductImageError, UpdateProductImageResponse, UpdateProductResponse, UpdateStoreData, UpdateStoreError, UpdateStoreResponse, VerifyEmailData, VerifyEmailError, VerifyEmailResponse, WoocommerceCallbackData, WoocommerceCallbackError, WoocommerceCallbackResponse, WoocommerceReturnData, WoocommerceReturnError } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -1481,6 +1481,45 @@ export const generationOptionsOptions = (options?: Options<GenerationOptionsData
     queryKey: generationOptionsQueryKey(options)
 });
 
+export const getGenerationDefaultsQueryKey = (options?: Options<GetGenerationDefaultsData>) => createQueryKey('getGenerationDefaults', options);
+
+/**
+ * Get Generation Defaults
+ *
+ * The workspace's default settings (the first level of the cascade) and provider.
+ */
+export const getGenerationDefaultsOptions = (options?: Options<GetGenerationDefaultsData>) => queryOptions<GetGenerationDefaultsResponse, DefaultError, GetGenerationDefaultsResponse, ReturnType<typeof getGenerationDefaultsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getGenerationDefaults({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getGenerationDefaultsQueryKey(options)
+});
+
+/**
+ * Set Generation Defaults
+ *
+ * Set the workspace's default settings and provider (admins): every product and category builds on them.
+ */
+export const setGenerationDefaultsMutation = (options?: Partial<Options<SetGenerationDefaultsData>>): UseMutationOptions<SetGenerationDefaultsResponse, DefaultError, Options<SetGenerationDefaultsData>> => {
+    const mutationOptions: UseMutationOptions<SetGenerationDefaultsResponse, DefaultError, Options<SetGenerationDefaultsData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await setGenerationDefaults({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
 /**
  * Start Generation
  *
@@ -1610,6 +1649,296 @@ export const getAssetOptions = (options: Options<GetAssetData>) => queryOptions<
     },
     queryKey: getAssetQueryKey(options)
 });
+
+export const listFlowsQueryKey = (options?: Options<ListFlowsData>) => createQueryKey('listFlows', options);
+
+/**
+ * List Flows
+ *
+ * Saved single-product studio sessions (not the ones inside collections), newest first.
+ */
+export const listFlowsOptions = (options?: Options<ListFlowsData>) => queryOptions<ListFlowsResponse, ListFlowsError, ListFlowsResponse, ReturnType<typeof listFlowsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listFlows({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listFlowsQueryKey(options)
+});
+
+export const listFlowsInfiniteQueryKey = (options?: Options<ListFlowsData>): QueryKey<Options<ListFlowsData>> => createQueryKey('listFlows', options, true);
+
+/**
+ * List Flows
+ *
+ * Saved single-product studio sessions (not the ones inside collections), newest first.
+ */
+export const listFlowsInfiniteOptions = (options?: Options<ListFlowsData>) => infiniteQueryOptions<ListFlowsResponse, ListFlowsError, InfiniteData<ListFlowsResponse>, QueryKey<Options<ListFlowsData>>, string | null | Pick<QueryKey<Options<ListFlowsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListFlowsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listFlows({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listFlowsInfiniteQueryKey(options)
+});
+
+/**
+ * Create Flow
+ *
+ * Save a product's studio session: scene type, base photo and settings, to generate again later.
+ */
+export const createFlowMutation = (options?: Partial<Options<CreateFlowData>>): UseMutationOptions<CreateFlowResponse, DefaultError, Options<CreateFlowData>> => {
+    const mutationOptions: UseMutationOptions<CreateFlowResponse, DefaultError, Options<CreateFlowData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await createFlow({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Delete Flow
+ *
+ * Delete a flow; the images it made stay with the product.
+ */
+export const deleteFlowMutation = (options?: Partial<Options<DeleteFlowData>>): UseMutationOptions<DeleteFlowResponse, DeleteFlowError, Options<DeleteFlowData>> => {
+    const mutationOptions: UseMutationOptions<DeleteFlowResponse, DeleteFlowError, Options<DeleteFlowData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await deleteFlow({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getFlowQueryKey = (options: Options<GetFlowData>) => createQueryKey('getFlow', options);
+
+/**
+ * Get Flow
+ *
+ * One saved flow with its settings and last job.
+ */
+export const getFlowOptions = (options: Options<GetFlowData>) => queryOptions<GetFlowResponse, GetFlowError, GetFlowResponse, ReturnType<typeof getFlowQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getFlow({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getFlowQueryKey(options)
+});
+
+/**
+ * Update Flow
+ *
+ * Change a flow's name, base photo or settings (only the fields sent).
+ */
+export const updateFlowMutation = (options?: Partial<Options<UpdateFlowData>>): UseMutationOptions<UpdateFlowResponse, DefaultError, Options<UpdateFlowData>> => {
+    const mutationOptions: UseMutationOptions<UpdateFlowResponse, DefaultError, Options<UpdateFlowData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await updateFlow({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Generate Flow
+ *
+ * Generate a saved flow: its product with its settings (and this request's overrides).
+ */
+export const generateFlowMutation = (options?: Partial<Options<GenerateFlowData>>): UseMutationOptions<GenerateFlowResponse, DefaultError, Options<GenerateFlowData>> => {
+    const mutationOptions: UseMutationOptions<GenerateFlowResponse, DefaultError, Options<GenerateFlowData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await generateFlow({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const listCollectionsQueryKey = (options?: Options<ListCollectionsData>) => createQueryKey('listCollections', options);
+
+/**
+ * List Collections
+ *
+ * The workspace's collections, newest first.
+ */
+export const listCollectionsOptions = (options?: Options<ListCollectionsData>) => queryOptions<ListCollectionsResponse, ListCollectionsError, ListCollectionsResponse, ReturnType<typeof listCollectionsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listCollections({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listCollectionsQueryKey(options)
+});
+
+export const listCollectionsInfiniteQueryKey = (options?: Options<ListCollectionsData>): QueryKey<Options<ListCollectionsData>> => createQueryKey('listCollections', options, true);
+
+/**
+ * List Collections
+ *
+ * The workspace's collections, newest first.
+ */
+export const listCollectionsInfiniteOptions = (options?: Options<ListCollectionsData>) => infiniteQueryOptions<ListCollectionsResponse, ListCollectionsError, InfiniteData<ListCollectionsResponse>, QueryKey<Options<ListCollectionsData>>, string | null | Pick<QueryKey<Options<ListCollectionsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListCollectionsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listCollections({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listCollectionsInfiniteQueryKey(options)
+});
+
+/**
+ * Create Collection
+ *
+ * A collection of products with shared settings and per-category sections; one flow per product.
+ */
+export const createCollectionMutation = (options?: Partial<Options<CreateCollectionData>>): UseMutationOptions<CreateCollectionResponse, DefaultError, Options<CreateCollectionData>> => {
+    const mutationOptions: UseMutationOptions<CreateCollectionResponse, DefaultError, Options<CreateCollectionData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await createCollection({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Delete Collection
+ *
+ * Delete a collection and its flows; generated images stay with their products.
+ */
+export const deleteCollectionMutation = (options?: Partial<Options<DeleteCollectionData>>): UseMutationOptions<DeleteCollectionResponse, DeleteCollectionError, Options<DeleteCollectionData>> => {
+    const mutationOptions: UseMutationOptions<DeleteCollectionResponse, DeleteCollectionError, Options<DeleteCollectionData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await deleteCollection({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getCollectionQueryKey = (options: Options<GetCollectionData>) => createQueryKey('getCollection', options);
+
+/**
+ * Get Collection
+ *
+ * One collection with its sections and a flow per product.
+ */
+export const getCollectionOptions = (options: Options<GetCollectionData>) => queryOptions<GetCollectionResponse, GetCollectionError, GetCollectionResponse, ReturnType<typeof getCollectionQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getCollection({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getCollectionQueryKey(options)
+});
+
+/**
+ * Update Collection
+ *
+ * Change a collection (only the fields sent); `product_ids` replaces its products, kept ones keep their flow.
+ */
+export const updateCollectionMutation = (options?: Partial<Options<UpdateCollectionData>>): UseMutationOptions<UpdateCollectionResponse, DefaultError, Options<UpdateCollectionData>> => {
+    const mutationOptions: UseMutationOptions<UpdateCollectionResponse, DefaultError, Options<UpdateCollectionData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await updateCollection({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Generate Collection
+ *
+ * Generate every product of the collection in one job: one quote and hold for all, per-product progress.
+ */
+export const generateCollectionMutation = (options?: Partial<Options<GenerateCollectionData>>): UseMutationOptions<GenerateCollectionResponse, DefaultError, Options<GenerateCollectionData>> => {
+    const mutationOptions: UseMutationOptions<GenerateCollectionResponse, DefaultError, Options<GenerateCollectionData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await generateCollection({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
 
 /**
  * Start Shopify Install
