@@ -37,6 +37,9 @@ from api.models.generation import (
     GenerationItem,
     ItemStatus,
     ProviderCall,
+    SyncAction,
+    SyncRecord,
+    SyncStatus,
 )
 from api.models.idempotency import IdempotencyRecord
 from api.models.jobs import Job, JobKind, JobStatus
@@ -100,6 +103,9 @@ __all__ = [
     "StoreWebhookEvent",
     "StripeEvent",
     "Subscription",
+    "SyncAction",
+    "SyncRecord",
+    "SyncStatus",
     "TokenPurpose",
     "User",
     "UserSession",

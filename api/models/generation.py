@@ -129,6 +129,12 @@ class Asset(IdMixin, TimestampsMixin, TenantMixin, Base):
     )
     external_id: Mapped[str | None] = mapped_column(String(255))
     sync_error: Mapped[str | None] = mapped_column(String(1000))
+    # The store connection an external_id belongs to (the product's store when published).
+    store_connection_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("store_connections.id", ondelete="SET NULL")
+    )
+    # Optimistic concurrency: every change bumps it; a PATCH naming an older one gets 412.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     deleted_at: Mapped[datetime | None]
 
 
@@ -179,3 +185,42 @@ class Flow(IdMixin, TimestampsMixin, TenantMixin, Base):
     base_image_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("product_images.id", ondelete="SET NULL"))
     settings: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
     last_job_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+
+
+class SyncAction(enum.StrEnum):
+    publish = "publish"
+    unpublish = "unpublish"
+
+
+class SyncStatus(enum.StrEnum):
+    pending = "pending"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+
+
+class SyncRecord(IdMixin, TimestampsMixin, TenantMixin, Base):
+    """One push of an asset to a store product, or its removal: what was asked, each attempt, the outcome."""
+
+    __tablename__ = "sync_records"
+
+    asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"), index=True)
+    store_connection_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("store_connections.id", ondelete="SET NULL"), index=True
+    )
+    product_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"))
+    job_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"), index=True)
+    action: Mapped[SyncAction] = mapped_column(Enum(SyncAction, name="sync_action", values_callable=_values))
+    status: Mapped[SyncStatus] = mapped_column(
+        Enum(SyncStatus, name="sync_status", values_callable=_values), default=SyncStatus.pending
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The store's ids: the product the image went to, and the media / image id it got there.
+    external_product_id: Mapped[str | None] = mapped_column(String(255))
+    external_media_id: Mapped[str | None] = mapped_column(String(255))
+    # Where a resumed attempt picks up (e.g. the staged upload already made), and what the merchant asked for.
+    state: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
+    error_code: Mapped[str | None] = mapped_column(String(100))
+    error_message: Mapped[str | None] = mapped_column(String(1000))
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]

@@ -24,6 +24,8 @@ class Organization(IdMixin, TimestampsMixin, Base):
     # The first level of the generation settings cascade, and the provider used when a request names none.
     generation_settings: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
     default_provider: Mapped[str] = mapped_column(String(50), default="local", server_default="local")
+    # IANA time zone for usage days and digests (DST-correct local days).
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
 
 
 class Role(enum.StrEnum):
