@@ -22,23 +22,20 @@ import argparse
 import asyncio
 import os
 import sys
-import tempfile
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 from asgi_lifespan import LifespanManager
 
-from api.cli import migrate
 from api.core.config import Settings
-from api.core.embedded import start_services
 from api.core.queue import IMAGE_QUEUE
 from api.credits.service import CreditLedgerService
 from api.generation.providers.base import ImageRequest
 from api.generation.providers.local import LocalImageProvider
 from api.main import create_app
 from api.models import LotCategory, LotSource
+from tests.bench.services import bench_settings
 from tests.generation.test_generation_jobs import product_photo
 from tests.helpers import Browser, new_browser, put_on_plan, signup
 
@@ -158,22 +155,8 @@ def main() -> int:
     parser.add_argument("--images", type=int, default=16, help="images per measurement")
     parser.add_argument("--workers", type=int, default=2, help="worker processes for the end-to-end figure")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="epox-bench-") as data_dir:
-        services = start_services(Path(data_dir), ephemeral=True, log=lambda line: None)
-        try:
-            assert services.database_url
-            assert services.redis_url
-            settings = Settings(
-                env="test",
-                database_url=services.database_url,
-                redis_url=services.redis_url,
-                data_dir=Path(data_dir),
-                log_json=False,
-            )
-            migrate(settings)
-            figures = asyncio.run(bench(settings, args.images, args.workers))
-        finally:
-            services.stop()
+    with bench_settings() as settings:
+        figures = asyncio.run(bench(settings, args.images, args.workers))
     ratio = figures["end_to_end"] / figures["direct"]
     print(f"local provider, 1k, {int(figures['images'])} images, {args.workers} worker processes")
     print(f"{'direct provider loop':34}{figures['direct']:10.1f} images/min")

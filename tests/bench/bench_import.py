@@ -19,21 +19,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import httpx
 from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
 
-from api.cli import migrate
 from api.core.config import Settings
-from api.core.embedded import start_services
 from api.main import create_app
 from api.stores.platform import StoreClient
 from api.stores.shopify import ShopifyClient
@@ -42,8 +38,9 @@ from sandbox.catalog import PRODUCT_COUNT
 from sandbox.server import serve
 from sandbox.shopify import ShopifySandbox
 from sandbox.woocommerce import WooSandbox
-from tests.helpers import new_browser, put_on_plan, signup
-from tests.stores.conftest import connect_shop, connect_woo, worker_ctx
+from tests.bench.services import bench_settings
+from tests.helpers import new_browser, put_on_plan, signup, worker_ctx
+from tests.stores.conftest import connect_shop, connect_woo
 from workers.store_sync import import_store_products
 
 PAGE_SIZE = 25
@@ -124,22 +121,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2, help="rounds per store; the median is reported")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="epox-bench-") as data_dir:
-        services = start_services(Path(data_dir), ephemeral=True, log=lambda line: None)
-        try:
-            assert services.database_url
-            assert services.redis_url
-            settings = Settings(
-                env="test",
-                database_url=services.database_url,
-                redis_url=services.redis_url,
-                data_dir=Path(data_dir),
-                log_json=False,
-            )
-            migrate(settings)
-            rates = asyncio.run(bench(settings, args.rounds))
-        finally:
-            services.stop()
+    with bench_settings() as settings:
+        rates = asyncio.run(bench(settings, args.rounds))
     print(f"{PRODUCT_COUNT} products x 3 images per import, median of {args.rounds} rounds, one worker task")
     print(f"{'':14}{'import products/s':>20}{'raw serving products/s':>26}{'ratio':>8}")
     for store, figures in rates.items():

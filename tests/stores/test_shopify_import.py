@@ -15,8 +15,8 @@ from sqlalchemy import func, select, text, update
 from api.models import Category, Job, JobStatus, Product, ProductCategory, ProductImage
 from sandbox.catalog import PRODUCTS
 from sandbox.shopify import ShopifySandbox
-from tests.helpers import TRIAL_PRODUCT_SLOTS, Browser, assert_problem, put_on_plan
-from tests.stores.conftest import connect_shop, worker_ctx
+from tests.helpers import TRIAL_PRODUCT_SLOTS, Browser, assert_problem, put_on_plan, worker_ctx
+from tests.stores.conftest import connect_shop
 from workers.jobs import reconcile_jobs
 from workers.store_sync import import_store_products
 

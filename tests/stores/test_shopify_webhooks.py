@@ -16,8 +16,8 @@ from api.core.time import utc_now
 from api.models import Job, JobStatus, Product, StoreConnection, StoreWebhookEvent
 from sandbox.catalog import PRODUCTS
 from sandbox.shopify import ShopifySandbox
-from tests.helpers import Browser, assert_problem, make_browser
-from tests.stores.conftest import CONTRACTS_DIR, connect_shop, run_queued_webhooks, worker_ctx
+from tests.helpers import Browser, assert_problem, make_browser, worker_ctx
+from tests.stores.conftest import CONTRACTS_DIR, connect_shop, run_queued_webhooks
 from workers.cron import reconcile
 from workers.store_sync import handle_store_webhook, import_store_products
 

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from api.models import Category, Job, JobStatus, Product, ProductImage, StoreConnection, StoreWebhookEvent
 from sandbox.catalog import COLLECTIONS, IMAGES_PER_PRODUCT, PRODUCT_COUNT
 from sandbox.woocommerce import WooSandbox, product_id
-from tests.helpers import Browser, assert_problem, make_browser, put_on_plan
-from tests.stores.conftest import connect_woo, run_queued_webhooks, worker_ctx
+from tests.helpers import Browser, assert_problem, make_browser, put_on_plan, worker_ctx
+from tests.stores.conftest import connect_woo, run_queued_webhooks
 from workers.store_sync import import_store_products
 
 SITE = "sandbox-store"
