@@ -351,6 +351,29 @@ def cmd_stores(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+async def _seed_usage(settings: Settings, organizations: int, entries: int, big_entries: int) -> str:
+    from api.core.db import create_engine
+    from api.usage.seed import seed_usage
+
+    engine = create_engine(settings.database_url or "")
+    try:
+        async with engine.begin() as connection:
+            report = await seed_usage(connection, organizations=organizations, entries=entries, big_entries=big_entries)
+    finally:
+        await engine.dispose()
+    return (
+        f"{report.organizations} organizations, {report.entries:,} credit entries in {report.seconds:.1f} s; "
+        f"the big one ({report.big_entries:,} entries): {report.big_organization_id}"
+    )
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    with local_services(get_settings()) as settings:
+        migrate(settings)
+        print(asyncio.run(_seed_usage(settings, args.organizations, args.entries, args.big_entries)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="epox", description="Epox: AI product visuals, billed in credits.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -397,6 +420,15 @@ def build_parser() -> argparse.ArgumentParser:
     credits_commands = credits.add_subparsers(dest="credits_command", required=True, metavar="CREDITS_COMMAND")
     verify = "Recompute every account from its entries and lots; exit 1 on any difference."
     credits_commands.add_parser("verify", help=verify, description=verify).set_defaults(handler=cmd_credits)
+
+    dev = add("dev", "Development helpers (never on production data).")
+    dev_commands = dev.add_subparsers(dest="dev_command", required=True, metavar="DEV_COMMAND")
+    seed = "Seed benchmark usage: organizations, jobs and credit entries written with generate_series."
+    seed_usage = dev_commands.add_parser("seed-usage", help=seed, description=seed)
+    seed_usage.add_argument("--organizations", type=int, default=1000)
+    seed_usage.add_argument("--entries", type=int, default=1_000_000)
+    seed_usage.add_argument("--big-entries", type=int, default=100_000, help="entries of organization #1")
+    seed_usage.set_defaults(handler=cmd_dev)
 
     stores = add("stores", "Connected store tasks.")
     stores_commands = stores.add_subparsers(dest="stores_command", required=True, metavar="STORES_COMMAND")

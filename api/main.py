@@ -5,19 +5,23 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import FileResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from api.admin.dependencies import hide_from_non_admins
+from api.admin.router import merchant_router as support_access_router
 from api.admin.router import router as admin_router
+from api.assets.router import router as assets_router
 from api.auth.router import router as auth_router
 from api.billing.router import router as billing_router
 from api.billing.router import webhook_router as billing_webhooks_router
 from api.core.config import Settings, get_settings
 from api.core.db import create_engine, create_sessionmaker
 from api.core.errors import NotFound, install_error_handlers
+from api.core.metrics import refresh_gauges
 from api.core.observability import BodySizeLimitMiddleware, RequestContextMiddleware, configure_logging
 from api.core.redis import create_redis
 from api.core.storage import create_storage
@@ -31,8 +35,10 @@ from api.media.router import router as media_router
 from api.notifications.router import router as notifications_router
 from api.organizations.router import router as organizations_router
 from api.products.router import router as products_router
+from api.stores.publish_router import router as publish_router
 from api.stores.router import router as stores_router
 from api.stores.webhook_router import router as store_webhooks_router
+from api.usage.router import router as usage_router
 
 API_PREFIX = "/api/v1"
 
@@ -44,20 +50,25 @@ def operation_id(route: APIRoute) -> str:
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
+    # Platform admin routes answer everyone else 404 before any other check (api/admin/dependencies.py).
+    for admin_child in (admin_router, credits_admin_router):
+        router.include_router(admin_child, dependencies=[Depends(hide_from_non_admins)])
     for child in (
         health_router,
         auth_router,
         organizations_router,
-        admin_router,
+        support_access_router,
         mail_router,
         credits_router,
-        credits_admin_router,
+        usage_router,
         notifications_router,
         products_router,
         media_router,
         jobs_router,
         generation_router,
+        assets_router,
         stores_router,
+        publish_router,
         store_webhooks_router,
         billing_router,
         billing_webhooks_router,
@@ -112,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
+        await refresh_gauges(getattr(app.state, "sessionmaker", None), getattr(app.state, "arq", None))
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     _serve_spa(app, settings)

@@ -17,6 +17,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -47,6 +48,30 @@ def sign_body(secret: str, body: bytes) -> str:
     return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
+MEDIA_LIMIT = 250  # Shopify's media per product
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"RIFF", b"GIF8")
+
+
+@dataclass
+class SandboxMedia:
+    """One product media: UPLOADED when attached, then PROCESSING, then READY (or FAILED) as it is polled."""
+
+    number: int  # the media's numeric id
+    product_id: int  # the product's legacy id
+    alt: str
+    source: str  # the originalSource it was created from
+    filename: str
+    body: bytes | None  # the bytes (None for the catalog's own images, served from the catalog)
+    status: str = "UPLOADED"
+    polls_left: int = 1
+    error: tuple[str, str] | None = None  # (MediaErrorCode, details) once FAILED
+    catalog: tuple[int, int] | None = None  # (product number, position) for the catalog's images
+
+    @property
+    def gid(self) -> str:
+        return f"gid://shopify/MediaImage/{self.number}"
+
+
 @dataclass
 class ShopState:
     tokens: set[str] = field(default_factory=set)
@@ -54,6 +79,10 @@ class ShopState:
     webhooks: dict[str, tuple[str, str]] = field(default_factory=dict)
     deleted: set[int] = field(default_factory=set)
     titles: dict[int, str] = field(default_factory=dict)  # products edited in the shop
+    # product legacy id -> its media in order (seeded from the catalog on first use)
+    media: dict[int, list[SandboxMedia]] = field(default_factory=dict)
+    staged: dict[str, bytes | None] = field(default_factory=dict)  # staged upload token -> the bytes put there
+    media_created: int = 0  # media attached through productUpdate, ever
 
 
 class ShopifySandbox:
@@ -68,12 +97,17 @@ class ShopifySandbox:
         self.rate_limit_next = 0
         self.retry_after = 1
         self.fail_next = 0  # answer 502 to this many GraphQL calls
+        self.reject_next = 0  # this many attached media end FAILED (as Shopify does with an image it cannot use)
+        self.processing_polls = 1  # reads of a new media before it is READY (UPLOADED → PROCESSING → READY)
+        self.next_media = 5_100_000_000
         self.app = Starlette(
             routes=[
                 Route("/{shop}/admin/oauth/authorize", self.authorize, methods=["GET"]),
                 Route("/{shop}/admin/oauth/access_token", self.access_token, methods=["POST"]),
                 Route(f"/{{shop}}/admin/api/{API_VERSION}/graphql.json", self.graphql, methods=["POST"]),
                 Route("/cdn/products/{number:int}/{position:int}.png", self.image, methods=["GET"]),
+                Route("/staged/{shop}/{token}/{filename}", self.staged_put, methods=["PUT"]),
+                Route("/cdn/media/{shop}/{number:int}/{filename}", self.media_file, methods=["GET"]),
             ]
         )
 
@@ -177,6 +211,12 @@ class ShopifySandbox:
             "EpoxProductsCount": self._count,
             "EpoxWebhookCreate": self._webhook_create,
             "EpoxWebhookDelete": self._webhook_delete,
+            "EpoxProductMedia": self._product_media,
+            "EpoxMediaStatus": self._media_status,
+            "EpoxStagedUploadsCreate": self._staged_uploads_create,
+            "EpoxProductMediaAttach": self._product_update_media,
+            "EpoxProductReorderMedia": self._reorder_media,
+            "EpoxFileDelete": self._file_delete,
         }.get(operation)
         if handler is None:
             return JSONResponse({"errors": [{"message": f"Unknown operation {operation}"}]})
@@ -202,17 +242,18 @@ class ShopifySandbox:
             "media": {
                 "nodes": [
                     {
-                        "id": product.media_gid(position),
+                        "id": media.gid,
                         "mediaContentType": "IMAGE",
                         "image": {
-                            "url": f"{self.base_url}/cdn/products/{product.number}/{position}.png",
+                            "url": self._media_url(shop, media),
                             "width": 320,
                             "height": 320,
-                            "altText": f"{title} {position + 1}",
+                            "altText": media.alt,
                         },
                     }
-                    for position in range(IMAGES_PER_PRODUCT)
-                ]
+                    for media in self.product_media(shop, product.legacy_id)
+                    if media.status == "READY"
+                ][:20]
             },
             "collections": {
                 "nodes": [
@@ -278,6 +319,220 @@ class ShopifySandbox:
             return Response(status_code=404)
         return Response(product_image(number, position), media_type="image/png")
 
+    # --- product media: staged uploads, productUpdate(media:), processing, fileDelete -------------------------
+
+    def product_media(self, shop: str, legacy_id: int) -> list[SandboxMedia]:
+        """The product's media in order (the catalog's three images until the shop changes them)."""
+        state = self.shop(shop)
+        if legacy_id not in state.media:
+            product = next((p for p in PRODUCTS if p.legacy_id == legacy_id), None)
+            state.media[legacy_id] = (
+                [
+                    SandboxMedia(
+                        number=int(product.media_gid(position).rsplit("/", 1)[1]),
+                        product_id=legacy_id,
+                        alt=f"{product.title} {position + 1}",
+                        source="",
+                        filename=f"{product.handle}-{position + 1}.png",
+                        body=None,
+                        status="READY",
+                        polls_left=0,
+                        catalog=(product.number, position),
+                    )
+                    for position in range(IMAGES_PER_PRODUCT)
+                ]
+                if product is not None
+                else []
+            )
+        return state.media[legacy_id]
+
+    def added_media(self, shop: str) -> list[SandboxMedia]:
+        """Every media the shop's products hold beyond the catalog's own images."""
+        state = self.shop(shop)
+        return [m for product in state.media.values() for m in product if m.catalog is None]
+
+    def delete_product(self, shop: str, number: int) -> None:
+        """The merchant deleted catalog product `number`: the API no longer finds it."""
+        self.shop(shop).deleted.add(PRODUCTS[number].legacy_id)
+
+    def remove_media_outside(self, shop: str, gid: str) -> SandboxMedia | None:
+        """The merchant deleted a media in the Shopify admin (not through the API)."""
+        for product in self.shop(shop).media.values():
+            for media in product:
+                if media.gid == gid:
+                    product.remove(media)
+                    return media
+        return None
+
+    def _media_url(self, shop: str, media: SandboxMedia) -> str:
+        if media.catalog is not None:
+            return f"{self.base_url}/cdn/products/{media.catalog[0]}/{media.catalog[1]}.png"
+        return f"{self.base_url}/cdn/media/{shop}/{media.number}/{media.filename}"
+
+    def _find_media(self, shop: str, gid: str) -> tuple[list[SandboxMedia], SandboxMedia] | None:
+        for product in self.shop(shop).media.values():
+            for media in product:
+                if media.gid == gid:
+                    return product, media
+        return None
+
+    def _advance(self, media: SandboxMedia) -> None:
+        """A read while the media is being processed moves it along: UPLOADED → PROCESSING → READY or FAILED."""
+        if media.status in {"READY", "FAILED"}:
+            return
+        if media.status == "UPLOADED":
+            media.status = "PROCESSING"
+        if media.polls_left > 0:
+            media.polls_left -= 1
+            return
+        media.status = "FAILED" if media.error else "READY"
+
+    def media_node(self, shop: str, media: SandboxMedia) -> dict[str, Any]:
+        ready = media.status == "READY"
+        code, details = media.error or ("UNKNOWN", "")
+        errors = [{"code": code, "details": details, "message": details}]
+        return {
+            "id": media.gid,
+            "alt": media.alt,
+            "status": media.status,
+            "mediaContentType": "IMAGE",
+            "mediaErrors": errors if media.status == "FAILED" and media.error else [],
+            "image": {"url": self._media_url(shop, media)} if ready else None,
+            "originalSource": {"url": media.source or self._media_url(shop, media)},
+        }
+
+    def _product_media(self, shop: str, variables: dict[str, Any]) -> tuple[dict[str, Any], int]:
+        found = next((p for p in self._visible(shop) if p.gid == variables.get("id")), None)
+        if found is None:
+            return {"product": None}, 1
+        nodes = []
+        for media in self.product_media(shop, found.legacy_id)[:MEDIA_LIMIT]:
+            self._advance(media)
+            nodes.append(self.media_node(shop, media))
+        return {"product": {"id": found.gid, "media": {"nodes": nodes}}}, 2 + len(nodes)
+
+    def _media_status(self, shop: str, variables: dict[str, Any]) -> tuple[dict[str, Any], int]:
+        nodes: list[dict[str, Any] | None] = []
+        for gid in variables.get("ids") or []:
+            found = self._find_media(shop, str(gid))
+            if found is None:
+                nodes.append(None)
+                continue
+            self._advance(found[1])
+            nodes.append(self.media_node(shop, found[1]))
+        return {"nodes": nodes}, 1 + len(nodes)
+
+    def _staged_uploads_create(self, shop: str, variables: dict[str, Any]) -> tuple[dict[str, Any], int]:
+        targets, errors = [], []
+        for index, item in enumerate(variables.get("input") or []):
+            filename = str(item.get("filename") or "")
+            if item.get("resource") not in {"IMAGE", "PRODUCT_IMAGE", "FILE"} or not filename:
+                errors.append({"field": ["input", str(index)], "message": "Invalid resource or filename"})
+                continue
+            token = secrets.token_hex(12)
+            self.shop(shop).staged[token] = None
+            url = f"{self.base_url}/staged/{shop}/{token}/{filename}"
+            parameters = [
+                {"name": "content_type", "value": str(item.get("mimeType") or "")},
+                {"name": "acl", "value": "private"},
+            ]
+            targets.append({"url": f"{url}?X-Goog-Signature={token}", "resourceUrl": url, "parameters": parameters})
+        payload = {"stagedTargets": targets if not errors else None, "userErrors": errors}
+        return {"stagedUploadsCreate": payload}, 10
+
+    async def staged_put(self, request: Request) -> Response:
+        shop, token = request.path_params["shop"], request.path_params["token"]
+        self.calls.append((shop, "staged_upload"))
+        state = self.shop(shop)
+        if token not in state.staged or request.query_params.get("X-Goog-Signature") != token:
+            return Response("<Error><Code>AccessDenied</Code></Error>", status_code=403, media_type="application/xml")
+        state.staged[token] = await request.body()
+        return Response(status_code=200)
+
+    async def media_file(self, request: Request) -> Response:
+        found = self._find_media(
+            request.path_params["shop"], f"gid://shopify/MediaImage/{request.path_params['number']}"
+        )
+        if found is None or found[1].body is None:
+            return Response(status_code=404)
+        return Response(found[1].body, media_type="image/png")
+
+    def _staged_body(self, shop: str, source: str) -> tuple[bool, bytes | None]:
+        """(whether `source` is one of this shop's staged targets, what was uploaded there)."""
+        prefix = f"{self.base_url}/staged/{shop}/"
+        if not source.startswith(prefix):
+            return False, None
+        token = source.removeprefix(prefix).split("/", 1)[0]
+        state = self.shop(shop)
+        return token in state.staged, state.staged.get(token)
+
+    def _product_update_media(self, shop: str, variables: dict[str, Any]) -> tuple[dict[str, Any], int]:
+        product_id = str((variables.get("product") or {}).get("id") or "")
+        found = next((p for p in self._visible(shop) if p.gid == product_id), None)
+        if found is None:
+            errors = [{"field": ["id"], "message": "Product does not exist"}]
+            return {"productUpdate": {"product": None, "userErrors": errors}}, 10
+        media_list = self.product_media(shop, found.legacy_id)
+        inputs = variables.get("media") or []
+        if len(media_list) + len(inputs) > MEDIA_LIMIT:
+            errors = [{"field": ["media"], "message": f"Products can't have more than {MEDIA_LIMIT} media"}]
+            return {"productUpdate": {"product": None, "userErrors": errors}}, 10
+        state = self.shop(shop)
+        for item in inputs:
+            source = str(item.get("originalSource") or "")
+            known, body = self._staged_body(shop, source)
+            error: tuple[str, str] | None = None
+            if not known or body is None:
+                error = ("IMAGE_DOWNLOAD_FAILURE", "Image could not be downloaded from the original source")
+            elif not body.startswith(_IMAGE_MAGIC):
+                error = ("UNSUPPORTED_IMAGE_FILE_TYPE", "Image file type is not supported")
+            elif self.reject_next > 0:
+                self.reject_next -= 1
+                error = ("IMAGE_PROCESSING_FAILURE", "Image could not be processed")
+            self.next_media += 1
+            state.media_created += 1
+            media_list.append(
+                SandboxMedia(
+                    number=self.next_media,
+                    product_id=found.legacy_id,
+                    alt=str(item.get("alt") or ""),
+                    source=source,
+                    filename=source.rsplit("/", 1)[-1] or "image.png",
+                    body=body,
+                    polls_left=self.processing_polls,
+                    error=error,
+                )
+            )
+        nodes = [self.media_node(shop, m) for m in media_list[-20:]]
+        product = {"id": found.gid, "media": {"nodes": nodes}}
+        return {"productUpdate": {"product": product, "userErrors": []}}, 10
+
+    def _reorder_media(self, shop: str, variables: dict[str, Any]) -> tuple[dict[str, Any], int]:
+        found = next((p for p in self._visible(shop) if p.gid == variables.get("id")), None)
+        if found is None:
+            errors = [{"code": "PRODUCT_DOES_NOT_EXIST", "field": ["id"], "message": "Product does not exist"}]
+            return {"productReorderMedia": {"job": None, "mediaUserErrors": errors}}, 10
+        media_list = self.product_media(shop, found.legacy_id)
+        for move in variables.get("moves") or []:
+            media = next((m for m in media_list if m.gid == move.get("id")), None)
+            if media is not None:
+                media_list.remove(media)
+                media_list.insert(min(int(move.get("newPosition") or 0), len(media_list)), media)
+        job = {"id": f"gid://shopify/Job/{uuid.uuid4()}"}
+        return {"productReorderMedia": {"job": job, "mediaUserErrors": []}}, 10
+
+    def _file_delete(self, shop: str, variables: dict[str, Any]) -> tuple[dict[str, Any], int]:
+        deleted, errors = [], []
+        for gid in variables.get("fileIds") or []:
+            found = self._find_media(shop, str(gid))
+            if found is None:
+                message = f"File id {gid} does not exist."
+                errors.append({"field": ["fileIds"], "message": message, "code": "FILE_DOES_NOT_EXIST"})
+                continue
+            found[0].remove(found[1])
+            deleted.append(str(gid))
+        return {"fileDelete": {"deletedFileIds": deleted if not errors else None, "userErrors": errors}}, 10
+
     # --- webhooks -------------------------------------------------------------------------------------------
 
     def webhook(
@@ -313,6 +568,7 @@ class ShopifySandbox:
         product = PRODUCTS[number]
         if title is not None:
             self.shop(shop).titles[product.legacy_id] = title
+        ready = [m for m in self.product_media(shop, product.legacy_id) if m.status == "READY"]
         return {
             "admin_graphql_api_id": product.gid,
             "id": product.legacy_id,
@@ -321,8 +577,21 @@ class ShopifySandbox:
             "handle": product.handle,
             "status": "active",
             "variants": [{"sku": product.sku, "price": product.price, "position": 1}],
-            "images": [],
+            "images": [
+                {"id": m.number, "admin_graphql_api_id": f"gid://shopify/ProductImage/{m.number}", "alt": m.alt}
+                for m in ready
+            ],
             "image": None,
-            "media": [],
-            "updated_at": "2026-11-27T00:00:00Z",
+            "media": [
+                {
+                    "id": m.number,
+                    "admin_graphql_api_id": m.gid,
+                    "alt": m.alt,
+                    "position": position + 1,
+                    "media_content_type": "IMAGE",
+                    "status": m.status,
+                }
+                for position, m in enumerate(ready)
+            ],
+            "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }

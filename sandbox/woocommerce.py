@@ -84,6 +84,7 @@ CANNOT = {
     "list": ("woocommerce_rest_cannot_view", "Sorry, you cannot list resources."),
     "view": ("woocommerce_rest_cannot_view", "Sorry, you cannot view this resource."),
     "create": ("woocommerce_rest_cannot_create", "Sorry, you are not allowed to create resources."),
+    "edit": ("woocommerce_rest_cannot_edit", "Sorry, you are not allowed to edit this resource."),
     "delete": ("woocommerce_rest_cannot_delete", "Sorry, you are not allowed to delete this resource."),
 }
 _CRITICAL = (
@@ -275,6 +276,11 @@ class SiteState:
     currency: str = "USD"
     last_key_id: int = 0
     last_webhook_id: int = 0
+    # catalog number -> the product's image list as the API shows it (seeded from the catalog on first change)
+    images: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    attachments: dict[int, dict[str, Any]] = field(default_factory=dict)  # media library: attachment id -> image
+    last_attachment_id: int = 10_000
+    images_added: int = 0  # images added to products by URL, ever
 
 
 Handler = Callable[[Request, str], Awaitable[Response]]
@@ -289,6 +295,7 @@ class WooSandbox:
         self.retry_after = 1
         self.fail_next = 0  # answer `fail_status` to this many REST calls
         self.fail_status = 500  # 500: WordPress's critical error (JSON); 502: the site's proxy (HTML)
+        self.reject_images = 0  # refuse this many image URLs as WordPress does one it cannot sideload
         rest = f"/{{site}}{API_PREFIX}"
         self.app = Starlette(
             routes=[
@@ -298,6 +305,11 @@ class WooSandbox:
                 Route(f"{rest}/products", self._rest("list", self._list_products), methods=["GET"]),
                 Route(f"{rest}/products/categories", self._rest("list", self._list_categories), methods=["GET"]),
                 Route(f"{rest}/products/{{id:int}}", self._rest("view", self._get_product), methods=["GET"]),
+                Route(
+                    f"{rest}/products/{{id:int}}",
+                    self._rest("edit", self._update_product),
+                    methods=["PUT", "POST", "PATCH"],
+                ),
                 Route(
                     f"{rest}/settings/general/woocommerce_currency",
                     self._rest("list", self._currency),
@@ -321,7 +333,7 @@ class WooSandbox:
         """Forget every site, call and pending failure (the server keeps running)."""
         self.sites.clear()
         self.calls.clear()
-        self.rate_limit_next = self.fail_next = 0
+        self.rate_limit_next = self.fail_next = self.reject_images = 0
         self.retry_after = 1
         self.fail_status = 500
 
@@ -604,7 +616,7 @@ class WooSandbox:
                 if c.handle in product.collection_handles
             ],
             "tags": [],
-            "images": [self._image_json(product, position, name) for position in range(IMAGES_PER_PRODUCT)],
+            "images": self.product_images(site, product, name),
             "attributes": [],
             "default_attributes": [],
             "variations": [],
@@ -623,6 +635,86 @@ class WooSandbox:
             "src": f"{self.base_url}/cdn/woo/{product.number}/{position}.png",
             "name": f"{product.handle}-{position + 1}",
             "alt": f"{name} {position + 1}",
+        }
+
+    def product_images(self, site: str, product: SampleProduct, name: str | None = None) -> list[dict[str, Any]]:
+        state = self.site(site)
+        if product.number in state.images:
+            return [dict(image) for image in state.images[product.number]]
+        name = name or state.titles.get(product.number, product.title)
+        return [self._image_json(product, position, name) for position in range(IMAGES_PER_PRODUCT)]
+
+    def added_images(self, site: str) -> list[dict[str, Any]]:
+        """Images on the site's products that did not come with the catalog (added through the API)."""
+        state = self.site(site)
+        return [image for images in state.images.values() for image in images if image["id"] > 10_000]
+
+    def remove_image_outside(self, site: str, number: int, image_id: int) -> None:
+        """The merchant removed an image from product `number` in wp-admin."""
+        product = PRODUCTS[number]
+        state = self.site(site)
+        state.images[number] = [i for i in self.product_images(site, product) if i["id"] != image_id]
+        state.modified[number] = datetime.now(UTC).replace(microsecond=0)
+
+    async def _update_product(self, request: Request, site: str) -> Response:
+        """PUT products/<id>: the sandbox applies `name` and `images` (WC_REST_Products_Controller::set_product_images:
+        an image with an `id` is kept, one with a `src` is sideloaded as a new attachment, the rest leave the
+        product; the first becomes the featured image)."""
+        wanted = request.path_params["id"]
+        product = next((p for p in self._visible(site) if product_id(p.number) == wanted), None)
+        if product is None:
+            raise WooError("woocommerce_rest_product_invalid_id", "Invalid ID.", 400)
+        try:
+            body = await request.json()
+        except ValueError:
+            raise WooError("rest_invalid_json", "Invalid JSON body passed.", 400) from None
+        if not isinstance(body, dict):
+            body = {}
+        state = self.site(site)
+        now = datetime.now(UTC).replace(microsecond=0)
+        if isinstance(body.get("images"), list):
+            known = {image["id"]: image for image in self.product_images(site, product)} | state.attachments
+            images: list[dict[str, Any]] = []
+            for item in body["images"]:
+                if not isinstance(item, dict):
+                    continue
+                if item.get("id"):
+                    image = known.get(int(item["id"]))
+                    if image is None:
+                        message = f"#{item['id']} is an invalid image ID."
+                        raise WooError("woocommerce_product_invalid_image_id", message, 400)
+                    image = {**image, **{k: str(item[k]) for k in ("name", "alt") if k in item}}
+                elif item.get("src"):
+                    image = self._sideload(state, str(item["src"]), item, now)
+                else:
+                    continue
+                images.append(image)
+            state.images[product.number] = images
+            for image in images:
+                state.attachments[image["id"]] = image
+        if body.get("name"):
+            state.titles[product.number] = str(body["name"])
+        state.modified[product.number] = now
+        return WPResponse(self.product_json(site, product))
+
+    def _sideload(self, state: SiteState, src: str, item: dict[str, Any], now: datetime) -> dict[str, Any]:
+        """What media_sideload_image makes of a URL: a new attachment (the sandbox records the URL, it does not
+        download it), or the error WooCommerce answers when the download or the file type fails."""
+        url = httpx.URL(src)
+        if url.scheme not in {"http", "https"} or not url.host or self.reject_images > 0:
+            self.reject_images = max(0, self.reject_images - 1)
+            message = f"Error getting remote image {src}. Error: Sorry, you are not allowed to upload this file type."
+            raise WooError("woocommerce_product_image_upload_error", message, 400)
+        state.last_attachment_id += 1
+        state.images_added += 1
+        filename = url.path.rsplit("/", 1)[-1] or "image"
+        return {
+            "id": state.last_attachment_id,
+            **_dates("date_created", now),
+            **_dates("date_modified", now),
+            "src": src,
+            "name": str(item.get("name") or filename.rsplit(".", 1)[0]),
+            "alt": str(item.get("alt") or ""),
         }
 
     def _links(self, site: str, path: str) -> dict[str, list[dict[str, str]]]:

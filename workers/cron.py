@@ -7,18 +7,24 @@ idempotent, so several workers may run it at once. Later domains add their steps
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from api.assets.repository import TrashRepository
+from api.assets.schemas import TRASH_RETENTION
 from api.core.ids import uuid7
 from api.core.queue import DEFAULT_QUEUE, enqueue_after_commit
+from api.core.storage import Storage
 from api.core.time import utc_now
 from api.mail.repository import EmailRepository
 from api.mail.service import MAX_ATTEMPTS
 from workers.billing import requeue_stripe_events
 from workers.credits import CREDIT_RECONCILE_STEPS
+from workers.digest import send_weekly_digests
 from workers.jobs import reconcile_jobs
+from workers.publish import settle_orphaned_syncs
 from workers.session import task_session
 from workers.store_sync import requeue_store_webhooks
 
@@ -45,12 +51,44 @@ async def requeue_stuck_emails(ctx: dict[str, Any]) -> int:
     return len(ids)
 
 
+PURGE_BATCH = 200
+# A restore is refused from `TRASH_RETENTION` on; the sweep waits a little longer so that a restore racing the
+# cutoff on another clock never loses its files.
+PURGE_GRACE = timedelta(hours=1)
+
+
+async def purge_trashed_assets(ctx: dict[str, Any], *, now: datetime | None = None) -> int:
+    """Assets in the trash for longer than the restore window: their files are deleted from storage, then their
+    rows. Files first, so a crash in between leaves a row whose (idempotent) file deletes the next sweep repeats,
+    never a file nobody points at; no restore can intervene, as restores past the window are refused."""
+    cutoff = (now or utc_now()) - TRASH_RETENTION - PURGE_GRACE
+    async with task_session(ctx) as session:
+        due = await TrashRepository(session).due(cutoff, PURGE_BATCH)
+    if not due:
+        return 0
+    storage: Storage = ctx["storage"]
+    purged: list[uuid.UUID] = []
+    for trashed in due:
+        try:
+            for key in trashed.keys:
+                await storage.delete(key)
+        except Exception:
+            logger.exception("purging an asset's files failed", extra={"asset_id": str(trashed.id)})
+            continue
+        purged.append(trashed.id)
+    async with task_session(ctx) as session:
+        return await TrashRepository(session).remove(purged, cutoff)
+
+
 RECONCILE_STEPS: list[ReconcileStep] = [
     requeue_stuck_emails,
     *CREDIT_RECONCILE_STEPS,
     reconcile_jobs,
     requeue_store_webhooks,
     requeue_stripe_events,
+    settle_orphaned_syncs,
+    purge_trashed_assets,
+    send_weekly_digests,
 ]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -49,6 +50,8 @@ class ItemFailed(Exception):
 
 
 class GenerationRun:
+    operation = "image.generate"  # what its ProviderCall rows record
+
     def __init__(self, ctx: dict[str, Any], job: JobContext) -> None:
         self.ctx = ctx
         self.run_ = job.run
@@ -79,34 +82,45 @@ class GenerationRun:
 
     async def _item(self, item: GenerationItem) -> None:
         async with self.slots:
-            spec = item.request
             try:
-                request = ImageRequest(
-                    product_images=[await self.storage.get(spec["base_image_key"])],
-                    reference_images=[await self.storage.get(key) for key in spec["reference_keys"]],
-                    prompt=spec["prompt"],
-                    scene=spec["scene"],
-                    scene_type=spec["scene_type"],
-                    aspect_ratio=spec["aspect_ratio"],
-                    quality=spec["quality"],
-                    seed=item.seed,
-                    variant=item.variant,
-                )
-                image, calls = await self._generate(item, request)
+                image, calls = await self._produce(item)
                 await self._deliver(item, image, calls)
             except ItemFailed as failure:
                 await self._fail(item, failure.code, failure.message, failure.calls)
 
+    async def _produce(self, item: GenerationItem) -> tuple[GeneratedImage, list[ProviderCall]]:
+        """The item's image from its provider (with its provider calls). Edits (workers/edits.py) override this
+        and reuse the rest: delivery, capture, failure and release."""
+        spec = item.request
+        request = ImageRequest(
+            product_images=[await self.storage.get(spec["base_image_key"])],
+            reference_images=[await self.storage.get(key) for key in spec["reference_keys"]],
+            prompt=spec["prompt"],
+            scene=spec["scene"],
+            scene_type=spec["scene_type"],
+            aspect_ratio=spec["aspect_ratio"],
+            quality=spec["quality"],
+            seed=item.seed,
+            variant=item.variant,
+        )
+        return await self._generate(item, request)
+
     async def _generate(self, item: GenerationItem, request: ImageRequest) -> tuple[GeneratedImage, list[ProviderCall]]:
         provider = get_provider(self.settings, item.request["provider"])
+        return await self._with_retries(item, provider.name, lambda: provider.generate(request))
+
+    async def _with_retries(
+        self, item: GenerationItem, provider_name: str, call: Callable[[], Awaitable[GeneratedImage]]
+    ) -> tuple[GeneratedImage, list[ProviderCall]]:
+        """One provider call, retried in place for retryable errors; `ItemFailed` when it gives up."""
         calls: list[ProviderCall] = []
         for attempt in range(1, ITEM_ATTEMPTS + 1):
             try:
-                image = await asyncio.wait_for(provider.generate(request), self.settings.provider_timeout_seconds)
+                image = await asyncio.wait_for(call(), self.settings.provider_timeout_seconds)
             except (ProviderError, TimeoutError) as exc:
                 error = exc if isinstance(exc, ProviderError) else None
                 code = error.code if error else "provider_timeout"
-                calls.append(self._call(item, provider.name, "", 0, 0, 0, success=False, error_code=code))
+                calls.append(self._call(item, provider_name, "", 0, 0, 0, success=False, error_code=code))
                 retryable = error.retryable if error else True
                 if not retryable or attempt == ITEM_ATTEMPTS:
                     message = error.message if error else "The provider did not answer in time."
@@ -115,7 +129,7 @@ class GenerationRun:
                 await asyncio.sleep(min(wait, 30.0))
                 continue
             calls.append(
-                self._call(item, provider.name, image.model, image.units, image.cost_micros, image.duration_ms)
+                self._call(item, provider_name, image.model, image.units, image.cost_micros, image.duration_ms)
             )
             return image, calls
         raise AssertionError("unreachable")
@@ -138,7 +152,7 @@ class GenerationRun:
             item_id=item.id,
             provider=provider,
             model=model or "unknown",
-            operation="image.generate",
+            operation=self.operation,
             units=units,
             cost_micros=cost_micros,
             duration_ms=duration_ms,
@@ -176,6 +190,7 @@ class GenerationRun:
                 product_id=row.product_id,
                 job_id=row.job_id,
                 item_id=row.id,
+                parent_asset_id=uuid.UUID(spec["parent_asset_id"]) if spec.get("parent_asset_id") else None,
                 original_key=original,
                 preview_key=preview,
                 content_type=processed.content_type,

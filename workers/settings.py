@@ -16,8 +16,10 @@ from api.core.redis import redis_settings
 from workers.billing import handle_stripe_event
 from workers.context import shutdown, startup
 from workers.cron import reconcile
+from workers.edits import edit_asset
 from workers.email import send_email
 from workers.generation import generate_images
+from workers.publish import publish_asset
 from workers.store_sync import handle_store_webhook, import_store_products
 
 logger = logging.getLogger("epox.worker")
@@ -27,10 +29,14 @@ logger = logging.getLogger("epox.worker")
 # filled by the generation, video and store domains as they land.
 QUEUE_TASKS: dict[str, list[Function]] = {
     DEFAULT_QUEUE: [func(send_email, max_tries=6, timeout=60), func(handle_stripe_event, max_tries=1, timeout=60)],
-    IMAGE_QUEUE: [func(generate_images, max_tries=10)],
+    IMAGE_QUEUE: [func(generate_images, max_tries=10), func(edit_asset, max_tries=10)],
     VIDEO_QUEUE: [],
     # arq's own tries stay above the job's max_attempts: the job row, not arq, decides when to give up.
-    SYNC_QUEUE: [func(import_store_products, max_tries=10), func(handle_store_webhook, max_tries=5, timeout=60)],
+    SYNC_QUEUE: [
+        func(import_store_products, max_tries=10),
+        func(handle_store_webhook, max_tries=5, timeout=60),
+        func(publish_asset, max_tries=10),
+    ],
 }
 # (concurrent jobs per worker, seconds before a job is timed out)
 QUEUE_LIMITS: dict[str, tuple[int, int]] = {

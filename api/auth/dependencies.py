@@ -14,6 +14,8 @@ from fastapi import Depends, Request
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.admin.exceptions import SupportAccessReadOnly
+from api.admin.support_access import live_grant_for_session
 from api.auth.exceptions import (
     CsrfFailed,
     InsufficientRole,
@@ -27,6 +29,7 @@ from api.core.errors import NotAuthenticated
 from api.core.idempotency import Guard, idempotent
 from api.core.routing import get_session
 from api.core.security import constant_time_equals
+from api.core.time import utc_now
 from api.models import ApiKey, Role, User, UserSession
 
 SESSION_COOKIE = "epox_session"
@@ -131,13 +134,25 @@ CurrentUser = Annotated[SignedIn, Depends(get_current_user)]
 
 
 def require_role(minimum: Role) -> object:
-    async def dependency(principal: Annotated[Principal, Depends(get_principal)], auth: Auth) -> AuthContext:
+    async def dependency(
+        request: Request, principal: Annotated[Principal, Depends(get_principal)], auth: Auth
+    ) -> AuthContext:
         if principal.api_key is not None:
             key = principal.api_key
             context = AuthContext(key.organization_id, key.role, None, key)
         else:
             assert principal.user is not None
             assert principal.session is not None
+            grant = (
+                await live_grant_for_session(auth.session, principal.session.id, utc_now())
+                if principal.user.is_platform_admin
+                else None
+            )
+            if grant is not None:
+                # Support access (api/admin/support_access.py): sees what the owner sees, changes nothing.
+                if request.method not in SAFE_METHODS:
+                    raise SupportAccessReadOnly("Support access is read-only; nothing in this workspace can change.")
+                return AuthContext(grant.organization_id, Role.owner, principal.user, None)
             membership = await auth.active_membership(principal.user, principal.session)
             if membership is None:
                 raise NoWorkspace()

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
 
@@ -174,11 +174,20 @@ class AccountState:
     debt: int
     low_balance_base: int | None
     low_balance_alerted: list[int]
+    low_balance_percents: list[int] = field(default_factory=lambda: [20, 10, 0])
+    low_balance_absolute: list[int] = field(default_factory=list)
+    low_balance_alerted_absolute: list[int] = field(default_factory=list)
 
 
 _ACCOUNTS = cast(Table, CreditAccount.__table__)
 _READ_ACCOUNT = select(
-    _ACCOUNTS.c.organization_id, _ACCOUNTS.c.debt, _ACCOUNTS.c.low_balance_base, _ACCOUNTS.c.low_balance_alerted
+    _ACCOUNTS.c.organization_id,
+    _ACCOUNTS.c.debt,
+    _ACCOUNTS.c.low_balance_base,
+    _ACCOUNTS.c.low_balance_alerted,
+    _ACCOUNTS.c.low_balance_percents,
+    _ACCOUNTS.c.low_balance_absolute,
+    _ACCOUNTS.c.low_balance_alerted_absolute,
 ).where(_ACCOUNTS.c.organization_id == bindparam("account_organization_id"))
 _LOCK_ACCOUNT = _READ_ACCOUNT.with_for_update()
 _SAVE_ACCOUNT = (
@@ -188,6 +197,7 @@ _SAVE_ACCOUNT = (
         debt=bindparam("new_debt"),
         low_balance_base=bindparam("new_low_balance_base"),
         low_balance_alerted=bindparam("new_low_balance_alerted"),
+        low_balance_alerted_absolute=bindparam("new_low_balance_alerted_absolute"),
         updated_at=bindparam("now"),
     )
 )
@@ -226,7 +236,9 @@ class CreditAccountRepository(Repository[CreditAccount]):
 
     async def _select_for_update(self, organization_id: uuid.UUID) -> AccountState | None:
         row = (await self.session.execute(_LOCK_ACCOUNT, {"account_organization_id": organization_id})).first()
-        return AccountState(row[0], row[1], row[2], list(row[3])) if row else None
+        if row is None:
+            return None
+        return AccountState(row[0], row[1], row[2], list(row[3]), list(row[4]), list(row[5]), list(row[6]))
 
     async def save(self, account: AccountState) -> None:
         await self.session.execute(
@@ -236,6 +248,7 @@ class CreditAccountRepository(Repository[CreditAccount]):
                 "new_debt": account.debt,
                 "new_low_balance_base": account.low_balance_base,
                 "new_low_balance_alerted": account.low_balance_alerted,
+                "new_low_balance_alerted_absolute": account.low_balance_alerted_absolute,
                 "now": utc_now(),
             },
         )

@@ -24,6 +24,7 @@ from api.audit.service import record_audit
 from api.auth.exceptions import OrganizationNotFound
 from api.core.errors import InvalidInput
 from api.core.ids import uuid7
+from api.core.metrics import count_held
 from api.core.pagination import PageParams
 from api.core.time import utc_now
 from api.credits.costs import CostTable, Quote
@@ -388,6 +389,7 @@ class CreditLedgerService:
         if expires_at is not None and expires_at <= now:
             raise InvalidInput("expires_at", "The expiry must be in the future.")
         await self._require_organization(organization_id)
+        before = (await self.balance(organization_id, now=now)).available
         grant = await self.grant(
             organization_id,
             amount,
@@ -407,11 +409,13 @@ class CreditLedgerService:
                 target_id=grant.lot.id,
                 organization_id=organization_id,
                 actor_user_id=admin_user_id,
+                before={"available": before},
                 after={
                     "amount": amount,
                     "reason": reason,
                     "expires_at": expires_at.isoformat() if expires_at else None,
                     "entry_id": str(grant.entry.id),
+                    "available": grant.entry.available_after,
                 },
             )
             until = f", valid until {expires_at:%d %B %Y}" if expires_at else ""
@@ -476,6 +480,7 @@ class CreditLedgerService:
         available = reservation.available_before
         if not reservation.pins:
             raise InsufficientCredits(required=amount, available=available)
+        count_held(self.session, amount)
         held = HeldCredits(
             id=hold_id,
             organization_id=organization_id,
@@ -864,6 +869,7 @@ class CreditLedgerService:
         """Support's correction, with the reason shown to the merchant; audited."""
         reason = _check_reason(reason)
         await self._require_organization(organization_id)
+        before = (await self.balance(organization_id, now=now)).available
         entry = await self.adjust(
             organization_id, amount, reason=reason, actor=Actor.platform_admin(admin_user_id), now=now
         )
@@ -874,7 +880,8 @@ class CreditLedgerService:
             target_id=organization_id,
             organization_id=organization_id,
             actor_user_id=admin_user_id,
-            after={"amount": amount, "reason": reason, "entry_id": str(entry.id)},
+            before={"available": before},
+            after={"amount": amount, "reason": reason, "entry_id": str(entry.id), "available": entry.available_after},
         )
         return entry
 
@@ -1019,10 +1026,16 @@ class CreditLedgerService:
         lot.remaining -= settled
         sizes_base = lot.source in _ALERT_BASE_SOURCES or account.low_balance_base is None
         base = lot.amount if sizes_base else account.low_balance_base
-        if settled or account.low_balance_base != base or account.low_balance_alerted:
+        if (
+            settled
+            or account.low_balance_base != base
+            or account.low_balance_alerted
+            or account.low_balance_alerted_absolute
+        ):
             account.debt -= settled
             account.low_balance_base = base
             account.low_balance_alerted = []
+            account.low_balance_alerted_absolute = []
             await self.accounts.save(account)
         snapshot.debt = account.debt
         self.session.add(lot)
@@ -1125,28 +1138,47 @@ class CreditLedgerService:
         }
 
     async def _alert_low_balance(self, account: AccountState, before: int, after: int, now: datetime) -> None:
-        """Announce each threshold once when available falls through it; only a top-up re-arms them."""
+        """Announce each threshold once when available falls through it; only a top-up re-arms them. Thresholds
+        are the organization's settings: percentages of the last top-up and absolute credit levels."""
         if after >= before:
             return
         base = account.low_balance_base or 0
-        thresholds = [(percent, base * percent // 100) for percent in LOW_BALANCE_PERCENTS]
-        crossed = [
-            (percent, value)
-            for percent, value in thresholds
-            if before > value >= after and percent not in account.low_balance_alerted
+        crossed_percents = [
+            (percent, base * percent // 100)
+            for percent in account.low_balance_percents
+            if before > base * percent // 100 >= after and percent not in account.low_balance_alerted
         ]
-        if not crossed:
+        crossed_absolute = [
+            value
+            for value in account.low_balance_absolute
+            if before > value >= after and value not in account.low_balance_alerted_absolute
+        ]
+        if not crossed_percents and not crossed_absolute:
             return
-        account.low_balance_alerted = sorted({*account.low_balance_alerted, *(p for p, _ in crossed)}, reverse=True)
+        account.low_balance_alerted = sorted(
+            {*account.low_balance_alerted, *(p for p, _ in crossed_percents)}, reverse=True
+        )
+        account.low_balance_alerted_absolute = sorted(
+            {*account.low_balance_alerted_absolute, *crossed_absolute}, reverse=True
+        )
         await self.accounts.save(account)
-        percent, value = min(crossed, key=lambda pair: (pair[1], pair[0]))
+        # One notice for the lowest level crossed.
+        candidates: list[tuple[int, int | None]] = [(value, percent) for percent, value in crossed_percents]
+        candidates += [(value, None) for value in crossed_absolute]
+        value, percent = min(candidates, key=lambda pair: (pair[0], pair[1] is None, pair[1] or 0))
         if value == 0:
             title = "You are out of credits" if after == 0 else f"Your credit balance is {after}"
             body = "New generations are paused until you buy credits or change your plan."
-        else:
+        elif percent is not None:
             title = f"Credits running low: {after} left"
             body = (
                 f"You have {after} credits available, under {percent}% of your last top-up of {base}. "
+                "Buy a credit pack or change your plan to keep generating."
+            )
+        else:
+            title = f"Credits running low: {after} left"
+            body = (
+                f"You have {after} credits available, at or under your alert level of {value}. "
                 "Buy a credit pack or change your plan to keep generating."
             )
         await NotificationService(self.session).notify_organization(

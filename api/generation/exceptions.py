@@ -1,10 +1,7 @@
 from __future__ import annotations
 
+from api.assets.exceptions import AssetNotFound  # moved to api/assets; re-exported for older imports
 from api.core.errors import EpoxError, InvalidInput, NotFound
-
-
-class AssetNotFound(NotFound):
-    code, title = "asset_not_found", "Asset not found"
 
 
 class GenerationNotFound(NotFound):
@@ -24,3 +21,12 @@ class ProviderNotAvailable(EpoxError):
 
 class InvalidGenerationSettings(InvalidInput):
     code = "invalid_generation_settings"
+
+
+__all__ = [
+    "AssetNotFound",
+    "GenerationNotFound",
+    "InvalidGenerationSettings",
+    "ProductWithoutImages",
+    "ProviderNotAvailable",
+]

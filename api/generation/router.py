@@ -19,7 +19,6 @@ from api.credits.schemas import CostLineOut
 from api.credits.service import CreditLedgerService
 from api.generation import settings as bubbles
 from api.generation.exceptions import (
-    AssetNotFound,
     GenerationNotFound,
     InvalidGenerationSettings,
     ProductWithoutImages,
@@ -29,8 +28,6 @@ from api.generation.providers.base import ASPECT_RATIOS, QUALITIES, SCENE_TYPES,
 from api.generation.registry import DEFAULT_PROVIDER, available_providers
 from api.generation.saved import CollectionNotFound, FlowNotFound
 from api.generation.schemas import (
-    AssetOut,
-    AssetPage,
     BubbleOptionOut,
     CollectionOut,
     CollectionPage,
@@ -53,7 +50,7 @@ from api.generation.schemas import (
     UpdateCollectionRequest,
     UpdateFlowRequest,
 )
-from api.generation.service import AssetFilters, Generation, GenerationService
+from api.generation.service import Generation, GenerationService
 from api.jobs.schemas import JobOut
 from api.jobs.service import Creator
 from api.models import Collection, Flow
@@ -214,29 +211,6 @@ async def quote_generation(body: GenerateRequest, studio: Writer, session: Sessi
 async def get_generation(job_id: uuid.UUID, studio: Reader) -> GenerationOut:
     """A generation job with each item's status, error and delivered asset."""
     return _out(await studio.service.get(job_id))
-
-
-@router.get("/assets", tags=["assets"], response_model=AssetPage, responses=TENANT)
-async def list_assets(
-    studio: Reader,
-    page: PageQuery,
-    product_id: Annotated[uuid.UUID | None, Query()] = None,
-    job_id: Annotated[uuid.UUID | None, Query()] = None,
-) -> AssetPage:
-    """Generated assets, newest first (cursor-paged), optionally of one product or one job."""
-    rows, cursor = await studio.service.list_assets(AssetFilters(product_id=product_id, job_id=job_id), page)
-    return AssetPage(items=[AssetOut.of(row, studio.sign) for row in rows], next_cursor=cursor)
-
-
-@router.get(
-    "/assets/{asset_id}",
-    tags=["assets"],
-    response_model=AssetOut,
-    responses={**TENANT, **error_responses(AssetNotFound)},
-)
-async def get_asset(asset_id: uuid.UUID, studio: Reader) -> AssetOut:
-    """One asset with its prompt, resolved settings and their sources, provider, model, seed and cost."""
-    return AssetOut.of(await studio.service.asset(asset_id), studio.sign)
 
 
 # --- flows and collections (saved studio sessions) -----------------------------------------------------------

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -13,7 +12,7 @@ from api.credits.schemas import CostLineOut
 from api.generation.prompt import MAX_USER_PROMPT
 from api.generation.settings import MAX_VALUE_LENGTH, BubbleType
 from api.jobs.schemas import JobOut
-from api.models import Approval, Asset, AssetSyncState, AssetType, GenerationItem, ItemStatus, Job, JobStatus
+from api.models import GenerationItem, ItemStatus, Job, JobStatus
 
 Quality = Literal["1k", "2k", "4k"]
 
@@ -110,48 +109,6 @@ class GenerationOut(ResponseModel):
     job: JobOut
     credits_held: int
     items: list[GenerationItemOut]
-
-
-class AssetOut(ResponseModel):
-    id: uuid.UUID
-    type: AssetType
-    product_id: uuid.UUID | None
-    job_id: uuid.UUID | None
-    parent_asset_id: uuid.UUID | None
-    width: int
-    height: int
-    duration_ms: int | None
-    content_type: str
-    size_bytes: int
-    prompt: str
-    settings: dict[str, Any] = Field(description="Each bubble's resolved values with the level they came from.")
-    scene_type: str
-    aspect_ratio: str
-    quality: str
-    provider: str
-    model: str
-    seed: int
-    credits_charged: int
-    pinned: bool
-    favorite: bool
-    approval: Approval
-    approved_at: datetime | None
-    sync_state: AssetSyncState
-    sync_error: str | None
-    preview_url: str = Field(description="Signed, time-limited URL of the WebP preview.")
-    original_url: str = Field(description="Signed, time-limited URL of the original (PNG).")
-    created_at: datetime
-
-    @classmethod
-    def of(cls, asset: Asset, sign: Callable[[str], str]) -> AssetOut:
-        fields = {
-            name: getattr(asset, name) for name in cls.model_fields if name not in {"preview_url", "original_url"}
-        }
-        return cls(**fields, preview_url=sign(asset.preview_key), original_url=sign(asset.original_key))
-
-
-class AssetPage(Page[AssetOut]):
-    pass
 
 
 class OptionOut(ResponseModel):

@@ -1,6 +1,6 @@
 """Starting a generation: validate everything up front, resolve each product's settings and prompt, quote and hold
 the credits, then write the job and one item per requested image, all in the request's transaction (the job is
-sent to the worker only after it commits). Reading assets back.
+sent to the worker only after it commits). (Assets are read and reviewed in api/assets/.)
 
 Nothing is charged here: the hold reserves the quote; the worker captures one item's credits when its image is
 stored and releases the rest (api/jobs/service.py releases whatever a job still reserves when it ends).
@@ -13,13 +13,12 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.admin.exceptions import JobAlreadyRetried, JobNotRetryable
 from api.core.config import Settings
-from api.core.pagination import PageParams, paginate
 from api.core.queue import IMAGE_QUEUE
 from api.core.repository import TenantRepository
 from api.core.storage import Storage
@@ -27,7 +26,6 @@ from api.core.time import utc_now
 from api.credits.costs import Quote
 from api.credits.service import CreditLedgerService
 from api.generation.exceptions import (
-    AssetNotFound,
     GenerationNotFound,
     InvalidGenerationSettings,
     ProductWithoutImages,
@@ -46,8 +44,20 @@ from api.generation.settings import (
     normalize,
     resolve,
 )
+from api.jobs.repository import JobRepository
 from api.jobs.service import Creator, JobService
-from api.models import Asset, Collection, Flow, GenerationItem, Job, JobKind, Organization, ProductImage
+from api.models import (
+    Collection,
+    CreditHold,
+    Flow,
+    GenerationItem,
+    ItemStatus,
+    Job,
+    JobKind,
+    JobRetry,
+    Organization,
+    ProductImage,
+)
 from api.products.exceptions import ProductImageNotFound
 from api.products.repository import ProductImageRepository
 from api.products.service import ProductService, ProductView
@@ -58,25 +68,12 @@ HOLD_MARGIN = timedelta(minutes=30)
 SECONDS_PER_IMAGE = 90
 
 
-class AssetRepository(TenantRepository[Asset]):
-    model = Asset
-
-    def visible(self) -> Any:
-        return self.base_statement().where(Asset.deleted_at.is_(None))
-
-
 class GenerationItemRepository(TenantRepository[GenerationItem]):
     model = GenerationItem
 
     async def for_job(self, job_id: uuid.UUID) -> list[GenerationItem]:
         statement = self.base_statement().where(GenerationItem.job_id == job_id).order_by(GenerationItem.position)
         return list((await self.session.scalars(statement)).all())
-
-
-@dataclass(frozen=True)
-class AssetFilters:
-    product_id: uuid.UUID | None = None
-    job_id: uuid.UUID | None = None
 
 
 def _quality(value: str) -> Quality:
@@ -162,7 +159,6 @@ class GenerationService:
         self.products = ProductService(session, organization_id, storage=storage, settings=settings)
         self.saved = SavedSessions(session, organization_id)
         self.items = GenerationItemRepository(session, organization_id)
-        self.assets = AssetRepository(session, organization_id)
 
     async def plan(self, data: GenerateRequest) -> Plan:
         """Everything checked, resolved and priced, nothing written: what `quote` shows and `start` holds."""
@@ -260,6 +256,9 @@ class GenerationService:
                 "product_ids": [str(p.view.product.id) for p in plan.products],
                 "variants": plan.variants,
                 "provider": plan.provider,
+                # Where it came from: the asset library filters by collection (api/assets/repository.py).
+                "collection_id": str(data.collection_id) if data.collection_id else None,
+                "flow_id": str(data.flow_id) if data.flow_id else None,
             },
             created_by=created_by,
             max_attempts=3,
@@ -363,28 +362,81 @@ class GenerationService:
         await self.session.flush()
         return organization
 
+    async def retry_failed(self, job_id: uuid.UUID, *, reason: str, admin_user_id: uuid.UUID | None) -> Generation:
+        """Run a finished job's failed items again, and only those: a new job with copies of them (same product,
+        settings, prompt and seed) and a new hold for exactly their credits, so each delivered copy is captured
+        once on the new hold and the rest released as usual. Once per job (the source row is locked and the
+        retry recorded under a unique key); a retry job that fails again can be retried itself."""
+        source = await JobRepository(self.session, self.organization_id).get(job_id, for_update=True)
+        if source is None or source.kind != JobKind.image:
+            raise GenerationNotFound()
+        if not source.status.terminal:
+            raise JobNotRetryable(f"The job is still {source.status.value}; retry it once it has finished.")
+        failed = [item for item in await self.items.for_job(source.id) if item.status == ItemStatus.failed]
+        if not failed:
+            raise JobNotRetryable(f"The job {source.status.value} without failed items; there is nothing to retry.")
+        earlier = await self.session.scalar(select(JobRetry).where(JobRetry.source_job_id == source.id))
+        if earlier is not None:
+            raise JobAlreadyRetried(
+                "These failed items were already retried; retry that job if it failed too.",
+                retry_job_id=str(earlier.retry_job_id),
+            )
+        count, credits = len(failed), sum(item.credits for item in failed)
+        timeout = 60 + SECONDS_PER_IMAGE * count
+        job = await JobService(self.session).create(
+            self.organization_id,
+            kind=JobKind.image,
+            task=GENERATE_TASK,
+            queue=IMAGE_QUEUE,
+            params={**source.params, "retry_of": str(source.id)},
+            created_by=Creator(source.created_by_user_id, source.created_by_api_key_id),
+            max_attempts=3,
+            timeout_seconds=timeout,
+            total=count,
+        )
+        source_hold = await self.session.get(CreditHold, source.hold_id) if source.hold_id else None
+        held = await CreditLedgerService(self.session).hold(
+            self.organization_id,
+            credits,
+            expires_at=utc_now() + timedelta(seconds=timeout * job.max_attempts) + HOLD_MARGIN,
+            job_id=job.id,
+            cost_table_version=source_hold.cost_table_version if source_hold else None,
+            reason=f"Retry of {count} failed image(s)",
+        )
+        job.hold_id = held.id
+        items = [
+            GenerationItem(
+                organization_id=self.organization_id,
+                job_id=job.id,
+                position=position,
+                product_id=item.product_id,
+                variant=item.variant,
+                seed=item.seed,
+                credits=item.credits,
+                request=item.request,
+            )
+            for position, item in enumerate(failed)
+        ]
+        self.session.add_all(items)
+        self.session.add(
+            JobRetry(
+                organization_id=self.organization_id,
+                source_job_id=source.id,
+                retry_job_id=job.id,
+                item_ids=[str(item.id) for item in failed],
+                admin_user_id=admin_user_id,
+                reason=reason,
+            )
+        )
+        await self.session.flush()
+        return Generation(job, items, credits)
+
     async def get(self, job_id: uuid.UUID) -> Generation:
         job = await JobService(self.session).get(self.organization_id, job_id)
         if job.kind != JobKind.image:
             raise GenerationNotFound()
         items = await self.items.for_job(job.id)
         return Generation(job, items, sum(item.credits for item in items))
-
-    # --- assets -------------------------------------------------------------------------------------------
-
-    async def asset(self, asset_id: uuid.UUID) -> Asset:
-        found: Asset | None = await self.session.scalar(self.assets.visible().where(Asset.id == asset_id))
-        if found is None:
-            raise AssetNotFound()
-        return found
-
-    async def list_assets(self, filters: AssetFilters, params: PageParams) -> tuple[list[Asset], str | None]:
-        statement = self.assets.visible()
-        if filters.product_id is not None:
-            statement = statement.where(Asset.product_id == filters.product_id)
-        if filters.job_id is not None:
-            statement = statement.where(Asset.job_id == filters.job_id)
-        return await paginate(self.session, statement, params, order_by=(Asset.created_at, Asset.id))
 
 
 async def items_to_run(session: AsyncSession, job_id: uuid.UUID) -> list[GenerationItem]:

@@ -47,6 +47,7 @@ from api.models.notifications import Notification, NotificationPreference
 from api.models.organization import Membership, Organization, Role
 from api.models.outbox import AuditLog, EmailMessage
 from api.models.stores import StoreConnection, StoreKind, StoreStatus, StoreWebhookEvent
+from api.models.usage import JobRetry, SupportAccessGrant, UsageDaily, UsageDigest, UsageRollup, UsageTotal
 from api.models.user import User
 
 __all__ = [
@@ -81,6 +82,7 @@ __all__ = [
     "ItemStatus",
     "Job",
     "JobKind",
+    "JobRetry",
     "JobStatus",
     "LotCategory",
     "LotSource",
@@ -103,10 +105,15 @@ __all__ = [
     "StoreWebhookEvent",
     "StripeEvent",
     "Subscription",
+    "SupportAccessGrant",
     "SyncAction",
     "SyncRecord",
     "SyncStatus",
     "TokenPurpose",
+    "UsageDaily",
+    "UsageDigest",
+    "UsageRollup",
+    "UsageTotal",
     "User",
     "UserSession",
     "UserToken",

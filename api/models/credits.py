@@ -97,6 +97,17 @@ class CreditAccount(TimestampsMixin, Base):
     low_balance_alerted: Mapped[list[int]] = mapped_column(
         ARRAY(SmallInteger), default=list, server_default=text("'{}'::smallint[]")
     )
+    # The organization's alert settings: percentages of the last top-up, and absolute credit levels (their
+    # announced ones in `low_balance_alerted_absolute`); read with the lock, so alerts cost no extra query.
+    low_balance_percents: Mapped[list[int]] = mapped_column(
+        ARRAY(SmallInteger), default=lambda: [20, 10, 0], server_default=text("'{20,10,0}'::smallint[]")
+    )
+    low_balance_absolute: Mapped[list[int]] = mapped_column(
+        ARRAY(Integer), default=list, server_default=text("'{}'::integer[]")
+    )
+    low_balance_alerted_absolute: Mapped[list[int]] = mapped_column(
+        ARRAY(Integer), default=list, server_default=text("'{}'::integer[]")
+    )
 
 
 class CreditLot(IdMixin, CreatedAtMixin, TenantMixin, Base):

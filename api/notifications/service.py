@@ -28,10 +28,14 @@ class NotificationKind:
 KINDS: dict[str, NotificationKind] = {
     kind.name: kind
     for kind in (
-        NotificationKind("low_balance", "Available credits fell below 20%, 10% of the last top-up, or to zero", True),
+        NotificationKind(
+            "low_balance", "Available credits fell below an alert threshold (by default 20%, 10%, 0)", True
+        ),
         NotificationKind("credits_expiring", "Paid credits expire within 7 days", True),
         NotificationKind("credits_granted", "Credits were added to the workspace (trial, support)", True),
         NotificationKind("payment_failed", "A subscription payment failed; the card needs attention", True),
+        NotificationKind("store_connection_error", "A connected store refused Epox's access; reconnect it", True),
+        NotificationKind("weekly_digest", "A weekly summary of credits used, images and videos delivered", True),
     )
 }
 

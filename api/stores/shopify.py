@@ -7,20 +7,29 @@ Shopify's published schema for `API_VERSION`.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
+import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import certifi
 import httpx
 
 from api.core.config import Settings
 from api.stores.platform import (
+    Checkpoint,
+    MediaRejected,
+    MediaState,
+    MediaUpload,
     ProductPage,
     RemoteImage,
+    RemoteMedia,
     RemoteProduct,
+    RemoteProductNotFound,
     StoreApiError,
     StoreUnauthorized,
     plain_text,
@@ -101,13 +110,94 @@ mutation EpoxWebhookDelete($id: ID!) {
 }
 """
 
+# --- publishing: staged upload → productUpdate(media:) → poll until READY/FAILED; fileDelete to remove -----------
+
+MEDIA_FIELDS = """
+fragment EpoxMediaFields on Media {
+  id
+  alt
+  status
+  mediaContentType
+  mediaErrors { code details message }
+  ... on MediaImage { image { url } originalSource { url } }
+}
+"""
+
+PRODUCT_MEDIA_QUERY = (
+    """
+query EpoxProductMedia($id: ID!) {
+  product(id: $id) {
+    id
+    media(first: 250) { nodes { ...EpoxMediaFields } }
+  }
+}
+"""
+    + MEDIA_FIELDS
+)
+
+MEDIA_STATUS_QUERY = (
+    """
+query EpoxMediaStatus($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on Media { ...EpoxMediaFields } }
+}
+"""
+    + MEDIA_FIELDS
+)
+
+STAGED_UPLOADS_CREATE = """
+mutation EpoxStagedUploadsCreate($input: [StagedUploadInput!]!) {
+  stagedUploadsCreate(input: $input) {
+    stagedTargets { url resourceUrl parameters { name value } }
+    userErrors { field message }
+  }
+}
+"""
+
+PRODUCT_MEDIA_ATTACH = (
+    """
+mutation EpoxProductMediaAttach($product: ProductUpdateInput!, $media: [CreateMediaInput!]) {
+  productUpdate(product: $product, media: $media) {
+    product { id media(last: 20) { nodes { ...EpoxMediaFields } } }
+    userErrors { field message }
+  }
+}
+"""
+    + MEDIA_FIELDS
+)
+
+PRODUCT_REORDER_MEDIA = """
+mutation EpoxProductReorderMedia($id: ID!, $moves: [MoveInput!]!) {
+  productReorderMedia(id: $id, moves: $moves) {
+    job { id }
+    mediaUserErrors { code field message }
+  }
+}
+"""
+
+FILE_DELETE = """
+mutation EpoxFileDelete($fileIds: [ID!]!) {
+  fileDelete(fileIds: $fileIds) {
+    deletedFileIds
+    userErrors { field message code }
+  }
+}
+"""
+
 DOCUMENTS = {
     "EpoxProducts": PRODUCTS_QUERY,
     "EpoxProduct": PRODUCT_QUERY,
     "EpoxProductsCount": PRODUCTS_COUNT_QUERY,
     "EpoxWebhookCreate": WEBHOOK_CREATE,
     "EpoxWebhookDelete": WEBHOOK_DELETE,
+    "EpoxProductMedia": PRODUCT_MEDIA_QUERY,
+    "EpoxMediaStatus": MEDIA_STATUS_QUERY,
+    "EpoxStagedUploadsCreate": STAGED_UPLOADS_CREATE,
+    "EpoxProductMediaAttach": PRODUCT_MEDIA_ATTACH,
+    "EpoxProductReorderMedia": PRODUCT_REORDER_MEDIA,
+    "EpoxFileDelete": FILE_DELETE,
 }
+# A staged PUT target's parameters are headers; these two have their own HTTP names.
+_STAGED_HEADERS = {"content_type": "Content-Type", "acl": "x-goog-acl"}
 
 
 # --- verification ---------------------------------------------------------------------------------------------
@@ -177,7 +267,7 @@ class ShopifyClient:
         return shop_base_url(self.settings, self.shop)
 
     def _client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=self.timeout, follow_redirects=False)
+        return httpx.AsyncClient(timeout=self.timeout, follow_redirects=False, verify=_tls_context())
 
     async def exchange_code(self, code: str) -> tuple[str, str]:
         """The authorization code for an offline access token; (token, granted scopes)."""
@@ -271,6 +361,97 @@ class ShopifyClient:
             # One already removed in the Shopify admin answers with a user error: as good as removed.
             await self.graphql_with_retries(WEBHOOK_DELETE, {"id": subscription_id})
 
+    # --- publishing (one call per method: the sync worker owns retries, backoff and the checkpoints) ---------
+
+    async def product_media(self, external_product_id: str) -> list[RemoteMedia]:
+        data = await self.graphql(PRODUCT_MEDIA_QUERY, {"id": external_product_id})
+        product = data.get("product")
+        if product is None:
+            raise RemoteProductNotFound()
+        return [media_from_node(node) for node in product["media"]["nodes"] if node]
+
+    async def media_status(self, media_ids: Sequence[str]) -> list[RemoteMedia]:
+        data = await self.graphql(MEDIA_STATUS_QUERY, {"ids": list(media_ids)})
+        return [media_from_node(node) for node in data.get("nodes") or [] if node]
+
+    async def add_media(
+        self, external_product_id: str, upload: MediaUpload, state: dict[str, Any], checkpoint: Checkpoint
+    ) -> str | None:
+        """Staged upload (saved as `resource_url` once the bytes are there), then attach with productUpdate. The
+        media is still processing afterwards: `media_status` tells when Shopify has it READY or FAILED."""
+        resource_url = state.get("resource_url")
+        if not resource_url:
+            resource_url = await self._stage(upload)
+            await checkpoint({"resource_url": resource_url})
+        # The marker goes in the alt text too: it is the one field Shopify shows before the media is processed.
+        alt = f"{upload.alt} ({upload.marker})" if upload.alt else upload.marker
+        media = {"originalSource": resource_url, "alt": alt, "mediaContentType": "IMAGE"}
+        data = await self.graphql(PRODUCT_MEDIA_ATTACH, {"product": {"id": external_product_id}, "media": [media]})
+        result = data["productUpdate"]
+        if result["userErrors"] or result["product"] is None:
+            messages = "; ".join(str(e.get("message")) for e in result["userErrors"])
+            if result["product"] is None and (not messages or "not exist" in messages or "not found" in messages):
+                raise RemoteProductNotFound()
+            raise ShopifyError(f"Shopify refused the media: {messages}", transient=False, status=422)
+        ours = [
+            media_from_node(node)
+            for node in result["product"]["media"]["nodes"]
+            if node and media_from_node(node).carries(upload.marker)
+        ]
+        media_id = ours[-1].external_id if ours else None
+        if media_id is not None and upload.position is not None:
+            await self.graphql(
+                PRODUCT_REORDER_MEDIA,
+                {"id": external_product_id, "moves": [{"id": media_id, "newPosition": str(upload.position - 1)}]},
+            )
+        return media_id
+
+    async def _stage(self, upload: MediaUpload) -> str:
+        variables = {
+            "input": [
+                {
+                    "resource": "IMAGE",
+                    "filename": upload.filename,
+                    "mimeType": upload.content_type,
+                    "httpMethod": "PUT",
+                    "fileSize": str(upload.size),
+                }
+            ]
+        }
+        result = (await self.graphql(STAGED_UPLOADS_CREATE, variables))["stagedUploadsCreate"]
+        targets = result.get("stagedTargets") or []
+        if result["userErrors"] or not targets or not targets[0].get("url") or not targets[0].get("resourceUrl"):
+            raise ShopifyError(f"Shopify refused the upload: {result['userErrors']}", transient=False, status=422)
+        target = targets[0]
+        headers = {_STAGED_HEADERS.get(p["name"], p["name"]): p["value"] for p in target["parameters"]}
+        headers.setdefault("Content-Type", upload.content_type)
+        body = await upload.load()
+        try:
+            async with self._client() as client:
+                response = await client.put(str(target["url"]), content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise ShopifyError("The upload did not reach Shopify.", transient=True) from exc
+        if response.status_code == 429 or response.status_code >= 500:
+            retry_after = _float(response.headers.get("Retry-After"))
+            raise ShopifyError(
+                f"Upload answered {response.status_code}",
+                transient=True,
+                retry_after=retry_after,
+                status=response.status_code,
+            )
+        if response.status_code >= 300:
+            raise MediaRejected(f"The upload was refused ({response.status_code}).")
+        return str(target["resourceUrl"])
+
+    async def remove_media(self, external_product_id: str, media_id: str) -> bool:
+        result = (await self.graphql(FILE_DELETE, {"fileIds": [media_id]}))["fileDelete"]
+        if media_id in (result.get("deletedFileIds") or []):
+            return True
+        errors = result.get("userErrors") or []
+        if any(e.get("code") == "FILE_DOES_NOT_EXIST" or "not exist" in str(e.get("message")) for e in errors):
+            return False
+        raise ShopifyError(f"Shopify did not delete the media: {errors}", transient=False, status=422)
+
 
 def _id_query(external_ids: Sequence[str] | None) -> str | None:
     """Shopify's search syntax for "these products": `id:1 OR id:2` with the numeric part of each gid."""
@@ -295,6 +476,28 @@ def product_from_node(node: dict[str, Any], currency: str | None) -> RemoteProdu
             if m.get("mediaContentType") == "IMAGE" and m.get("image")
         ],
         collections=[(c["id"], c["handle"], c["title"]) for c in node.get("collections", {}).get("nodes", [])],
+    )
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """Built once: loading the CA bundle costs ~100 ms, which a client per call would pay every time."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+_MEDIA_STATES = {"READY": MediaState.ready, "FAILED": MediaState.failed}
+
+
+def media_from_node(node: dict[str, Any]) -> RemoteMedia:
+    image = node.get("image") or {}
+    source = node.get("originalSource") or {}
+    errors = node.get("mediaErrors") or []
+    return RemoteMedia(
+        external_id=str(node["id"]),
+        alt=node.get("alt"),
+        url=image.get("url") or source.get("url"),
+        state=_MEDIA_STATES.get(str(node.get("status")), MediaState.processing),
+        error="; ".join(str(e.get("details") or e.get("message")) for e in errors) or None,
     )
 
 

@@ -13,6 +13,7 @@ import logging
 import re
 import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,10 +23,11 @@ from api.core.crypto import CredentialCipher
 from api.core.errors import BadRequest, NotAuthenticated, NotFound
 from api.core.queue import SYNC_QUEUE, enqueue_after_commit
 from api.core.time import utc_now
-from api.models import Product, StoreConnection, StoreKind, StoreStatus, StoreWebhookEvent
+from api.models import AssetSyncState, Product, StoreConnection, StoreKind, StoreStatus, StoreWebhookEvent
 from api.products.repository import ProductRepository
 from api.stores.credentials import open_credentials, revoke_credentials
 from api.stores.platform import plain_text, price_minor_units
+from api.stores.publish_repository import SyncScanRepository
 from api.stores.repository import StoreConnectionScanRepository, StoreWebhookEventRepository
 from api.stores.shopify import SHOP_DOMAIN, verify_webhook_hmac
 from api.stores.woocommerce import verify_webhook_signature
@@ -47,6 +49,17 @@ class InvalidWebhook(BadRequest):
 
 class UnknownWebhookTarget(NotFound):
     code, title = "unknown_webhook_target", "No such store connection"
+
+
+def _timestamp(value: Any) -> datetime | None:
+    """An ISO 8601 time with its offset (naive ones are taken as UTC); None when absent or unreadable."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _json_object(body: bytes) -> dict[str, Any]:
@@ -208,7 +221,51 @@ class StoreWebhookService:
             if variant.get("price") not in (None, ""):
                 product.price_minor = price_minor_units(variant["price"])
         await self.session.flush()
-        return f"updated {len(products)} product(s)"
+        removed = await self._media_removed(event)
+        outcome = f"updated {len(products)} product(s)"
+        return f"{outcome}, {removed} published image(s) removed in the store" if removed else outcome
+
+    async def _media_removed(self, event: StoreWebhookEvent) -> int:
+        """Assets published to this store product whose image the store no longer lists (the merchant removed it
+        outside Epox) go back to `not_synced`. A payload older than our image (a late delivery of an earlier
+        change) proves nothing and is ignored; so is one that does not list the product's media at all."""
+        payload = event.payload
+        if event.kind == StoreKind.shopify:
+            media = payload.get("media")
+            if not isinstance(media, list):
+                return 0
+            external_id = str(payload.get("admin_graphql_api_id") or f"gid://shopify/Product/{payload.get('id')}")
+            present = {
+                str(m.get("admin_graphql_api_id") or f"gid://shopify/MediaImage/{m.get('id')}")
+                for m in media
+                if isinstance(m, dict)
+            }
+            changed_at = _timestamp(payload.get("updated_at"))
+            connections = await self.connections.by_shop(StoreKind.shopify, event.shop_domain, active_only=True)
+        else:
+            images = payload.get("images")
+            if not isinstance(images, list):
+                return 0
+            external_id = str(payload.get("id"))
+            present = {str(i.get("id")) for i in images if isinstance(i, dict)}
+            gmt = payload.get("date_modified_gmt")
+            changed_at = _timestamp(f"{gmt}+00:00") if isinstance(gmt, str) and gmt else None
+            connection = await self.connections.get(event.store_connection_id) if event.store_connection_id else None
+            connections = [connection] if connection is not None and connection.status == StoreStatus.active else []
+        rows = await SyncScanRepository(self.session).synced_on_product([c.id for c in connections], external_id)
+        removed = 0
+        for record, asset in rows:
+            if record.external_media_id in present:
+                continue
+            attached = _timestamp(record.state.get("attached_at")) or record.finished_at
+            if changed_at is not None and attached is not None and changed_at < attached.replace(microsecond=0):
+                continue
+            asset.sync_state = AssetSyncState.not_synced
+            asset.external_id = None
+            asset.sync_error = "removed_in_store: The image was removed from the product in the store."
+            removed += 1
+        await self.session.flush()
+        return removed
 
     async def _product_deleted(self, event: StoreWebhookEvent) -> str:
         products = await self._linked_products(event)

@@ -21,9 +21,14 @@ import httpx
 from api.core.config import Settings
 from api.core.fetch import FETCH_ERRORS, FetchFailed, FetchPolicy, FetchTimedOut, request_url
 from api.stores.platform import (
+    Checkpoint,
+    MediaRejected,
+    MediaUpload,
     ProductPage,
     RemoteImage,
+    RemoteMedia,
     RemoteProduct,
+    RemoteProductNotFound,
     StoreApiError,
     StoreUnauthorized,
     plain_text,
@@ -37,7 +42,7 @@ MAX_RESPONSE_BYTES = 20 * 1_048_576
 
 
 class WooCommerceError(StoreApiError):
-    pass
+    code: str | None = None  # WordPress's error code (`woocommerce_rest_product_invalid_id`, ...), when it sent one
 
 
 class InvalidSiteUrl(ValueError):
@@ -137,7 +142,11 @@ class WooCommerceClient:
             raise WooCommerceError("The store answered with something that is not JSON.", transient=False) from exc
         if status >= 300:
             message = data.get("message") if isinstance(data, dict) else None
-            raise WooCommerceError(f"The store answered {status}: {message or 'error'}", transient=False, status=status)
+            error = WooCommerceError(
+                f"The store answered {status}: {message or 'error'}", transient=False, status=status
+            )
+            error.code = str(data.get("code")) if isinstance(data, dict) and data.get("code") else None
+            raise error
         return data, response.headers
 
     async def call(
@@ -202,6 +211,74 @@ class WooCommerceClient:
             except WooCommerceError as exc:
                 if exc.status != 404:  # already deleted in the WooCommerce admin: as good as removed
                     raise
+
+    # --- publishing (one request per step: the sync worker owns retries and backoff) ------------------------------
+
+    async def _product(self, external_product_id: str) -> dict[str, Any]:
+        try:
+            data, _ = await self.request("GET", f"products/{int(external_product_id)}")
+        except WooCommerceError as exc:
+            if _product_gone(exc):
+                raise RemoteProductNotFound() from exc
+            raise
+        if not isinstance(data, dict):
+            raise WooCommerceError("The store's product is not an object.", transient=False)
+        return data
+
+    async def _put_images(self, external_product_id: str, images: list[dict[str, Any]]) -> dict[str, Any]:
+        """Replace the product's image list: WooCommerce keeps the images named by `id` (and their ids), adds
+        those given by `src` (it downloads them), and drops the rest from the product."""
+        try:
+            data, _ = await self.request("PUT", f"products/{int(external_product_id)}", body={"images": images})
+        except WooCommerceError as exc:
+            if _product_gone(exc):
+                raise RemoteProductNotFound() from exc
+            if exc.status == 400 and "image" in (exc.code or ""):
+                raise MediaRejected(str(exc)) from exc
+            raise
+        if not isinstance(data, dict):
+            raise WooCommerceError("The store's product is not an object.", transient=False)
+        return data
+
+    async def product_media(self, external_product_id: str) -> list[RemoteMedia]:
+        return [_media(image) for image in (await self._product(external_product_id)).get("images") or []]
+
+    async def media_status(self, media_ids: Sequence[str]) -> list[RemoteMedia]:
+        return [RemoteMedia(media_id, None, None) for media_id in media_ids]
+
+    async def add_media(
+        self, external_product_id: str, upload: MediaUpload, state: dict[str, Any], checkpoint: Checkpoint
+    ) -> str | None:
+        """One read-modify-write of the image list (the caller holds the product's lock): every existing image is
+        sent back by id, and ours is added by URL, named with its marker."""
+        current = [{"id": image["id"]} for image in (await self._product(external_product_id)).get("images") or []]
+        new = {"src": upload.source_url(), "name": upload.marker, "alt": upload.alt}
+        at = len(current) if upload.position is None else max(0, min(upload.position - 1, len(current)))
+        updated = await self._put_images(external_product_id, [*current[:at], new, *current[at:]])
+        ours = [_media(image) for image in updated.get("images") or [] if _media(image).carries(upload.marker)]
+        return ours[-1].external_id if ours else None
+
+    async def remove_media(self, external_product_id: str, media_id: str) -> bool:
+        images = (await self._product(external_product_id)).get("images") or []
+        kept = [{"id": image["id"]} for image in images if str(image["id"]) != media_id]
+        if len(kept) == len(images):
+            return False
+        await self._put_images(external_product_id, kept)
+        return True
+
+
+def _product_gone(exc: WooCommerceError) -> bool:
+    """GET answers a missing product 404; PUT answers it 400 `woocommerce_rest_product_invalid_id`."""
+    return exc.status == 404 or (exc.status == 400 and (exc.code or "").endswith("product_invalid_id"))
+
+
+def _media(image: Mapping[str, Any]) -> RemoteMedia:
+    return RemoteMedia(
+        external_id=str(image["id"]),
+        alt=image.get("alt"),
+        url=image.get("src"),
+        name=image.get("name"),
+    )
 
 
 def _seconds(response: Any) -> float:

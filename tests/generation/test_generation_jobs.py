@@ -110,7 +110,7 @@ async def test_three_products_two_variants_deliver_six_assets_for_six_credits(ap
     assert (asset["width"], asset["height"]) == (1024, 1024)
     assert asset["provider"] == "local"
     assert asset["credits_charged"] == 1
-    assert asset["settings"]["style"] == [{"value": "Modern", "source": "flow", "label": "This session"}]
+    assert asset["settings"]["style"] == [{"value": "Modern", "source": "flow", "label": "This request"}]
     assert asset["settings"]["lighting"][0]["source"] == "style_preset"
     assert "Interior style: Modern." in asset["prompt"]
     preview = await browser.get(asset["preview_url"])
@@ -324,5 +324,5 @@ async def test_workspace_defaults_are_the_first_level_of_the_cascade(app: FastAP
     await generate_images(worker_ctx(app), started["job"]["id"])
     [asset] = (await browser.get("/assets", params={"product_id": product})).json()["items"]
     assert (asset["width"], asset["height"], asset["quality"]) == (1640, 2048, "2k")
-    assert asset["settings"]["mood"] == [{"value": "Sunny", "source": "flow", "label": "This session"}]
+    assert asset["settings"]["mood"] == [{"value": "Sunny", "source": "flow", "label": "This request"}]
     assert asset["settings"]["aspect_ratio"][0]["source"] == "organization"

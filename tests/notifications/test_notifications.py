@@ -65,6 +65,8 @@ async def test_email_preferences_per_kind(browser: Browser) -> None:
         "credits_granted": True,
         "low_balance": True,
         "payment_failed": True,
+        "store_connection_error": True,
+        "weekly_digest": True,
     }
     updated = await browser.put("/notifications/preferences", json={"email": {"low_balance": False}})
     assert {p["kind"]: p["email"] for p in updated.json()["items"]}["low_balance"] is False
@@ -76,5 +78,7 @@ async def test_email_preferences_per_kind(browser: Browser) -> None:
         "credits_granted": False,
         "low_balance": True,
         "payment_failed": True,
+        "store_connection_error": True,
+        "weekly_digest": True,
     }
     assert_problem(await browser.put("/notifications/preferences", json={"email": {"spam": True}}), 422)

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from api.core.crypto import CredentialCipher
-from api.models import Asset, AssetType, StoreConnection, StoreKind, StoreStatus
+from api.models import Asset, AssetType, StoreConnection, StoreKind, StoreStatus, SyncAction, SyncRecord, SyncStatus
 from api.openapi import build_openapi
 from api.stores.credentials import seal_credentials
 from tests.helpers import Browser, make_browser, on_plan, signup, unique_email
@@ -112,6 +112,24 @@ async def _asset_id(owner: Browser, created: dict[str, Any]) -> str:
         return str(asset.id)
 
 
+async def _sync_record_id(owner: Browser, created: dict[str, Any]) -> str:
+    # Sync records come from publishing (tests/stores/test_publish_*); here a failed one is made directly.
+    asset_id = await _asset_id(owner, created)
+    app = owner._transport.app  # type: ignore[attr-defined]
+    async with app.state.sessionmaker() as session:
+        record = SyncRecord(
+            organization_id=uuid.UUID(created["organization"]["id"]),
+            asset_id=uuid.UUID(asset_id),
+            action=SyncAction.publish,
+            status=SyncStatus.failed,
+            attempts=1,
+            state={},
+        )
+        session.add(record)
+        await session.commit()
+        return str(record.id)
+
+
 async def _flow_id(owner: Browser, created: dict[str, Any]) -> str:
     product_id = await _product_id(owner, created)
     return str((await owner.post("/flows", json={"product_id": product_id})).json()["id"])
@@ -135,6 +153,7 @@ ID_FACTORIES: dict[str, IdFactory] = {
     "asset_id": _asset_id,
     "flow_id": _flow_id,
     "collection_id": _collection_id,
+    "sync_record_id": _sync_record_id,
 }
 
 

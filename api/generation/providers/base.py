@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final, Literal, Protocol, get_args
+from typing import Final, Literal, Protocol, cast, get_args
 
 from api.core.errors import InvalidInput
 from api.generation.settings import ADDITIVE, BubbleType
@@ -83,6 +83,25 @@ class GeneratedImage:
     duration_ms: int
 
 
+# AI edits of an existing image (design/domain.md: AI edit, upscale, background removal), each paid per the cost
+# table. A provider lists the ones it implements in `ProviderCapabilities.edit_operations`.
+EditOperation = Literal["ai_edit", "upscale", "remove_background"]
+EDIT_OPERATIONS: Final[tuple[EditOperation, ...]] = get_args(EditOperation)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EditRequest:
+    """One edit of one image. `image` is the source (PNG/JPEG/WebP bytes, left untouched); `instruction` and the
+    optional `mask` (white = may change) are for `ai_edit`; `quality` is the target of `upscale`."""
+
+    operation: EditOperation
+    image: bytes
+    instruction: str = ""
+    mask: bytes | None = None
+    quality: Quality | None = None
+    seed: int = 0
+
+
 @dataclass(frozen=True)
 class ProviderCapabilities:
     aspect_ratios: frozenset[str]
@@ -92,6 +111,7 @@ class ProviderCapabilities:
     supports_edits: bool = False
     supports_video: bool = False
     deterministic: bool = False  # the same request (seed included) gives the same bytes
+    edit_operations: frozenset[EditOperation] = frozenset()  # the `EditRequest` operations `edit()` implements
 
 
 class ImageProvider(Protocol):
@@ -102,6 +122,24 @@ class ImageProvider(Protocol):
     def capabilities(self) -> ProviderCapabilities: ...
 
     async def generate(self, request: ImageRequest) -> GeneratedImage: ...
+
+
+class ImageEditor(ImageProvider, Protocol):
+    """A provider that also edits images: the optional half of the interface. Check `supports_edit` first (the
+    hosted adapters do not implement edits yet and say so in their capabilities)."""
+
+    async def edit(self, request: EditRequest) -> GeneratedImage: ...
+
+
+def supports_edit(provider: ImageProvider, operation: EditOperation) -> bool:
+    return operation in provider.capabilities.edit_operations and callable(getattr(provider, "edit", None))
+
+
+def editor_for(provider: ImageProvider, operation: EditOperation) -> ImageEditor:
+    """The provider as an `ImageEditor` for `operation`, or `UnsupportedOption` (422, before anything is held)."""
+    if not supports_edit(provider, operation):
+        raise UnsupportedOption("provider", f"The {provider.name!r} provider does not offer {operation} edits.")
+    return cast(ImageEditor, provider)
 
 
 class UnsupportedOption(InvalidInput):

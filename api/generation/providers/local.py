@@ -30,9 +30,12 @@ from api.generation.imaging.arrays import FloatArray, f32
 from api.generation.imaging.colors import RGB
 from api.generation.imaging.cutout import cut_out, estimate_coverage
 from api.generation.imaging.look import Prop, SceneLook, scene_look
+from api.generation.providers import local_edits
 from api.generation.providers.base import (
     ASPECT_RATIOS,
+    EDIT_OPERATIONS,
     QUALITIES,
+    EditRequest,
     GeneratedImage,
     ImageRequest,
     ProviderCapabilities,
@@ -78,6 +81,8 @@ class LocalImageProvider:
         max_product_images=4,  # the first is used; the others are accepted so a flow can always pass them
         max_reference_images=4,
         deterministic=True,
+        supports_edits=True,
+        edit_operations=frozenset(EDIT_OPERATIONS),
     )
 
     async def generate(self, request: ImageRequest) -> GeneratedImage:
@@ -93,6 +98,10 @@ class LocalImageProvider:
             cost_micros=0,
             duration_ms=round((time.perf_counter() - started) * 1000),
         )
+
+    async def edit(self, request: EditRequest) -> GeneratedImage:
+        """Upscale, background removal and the instruction edits it can really do (providers/local_edits.py)."""
+        return await local_edits.edit(request)
 
 
 def render_png(request: ImageRequest) -> tuple[bytes, int, int]:

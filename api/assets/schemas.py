@@ -1,0 +1,295 @@
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field, model_validator
+
+from api.assets import editor
+from api.core.pagination import Page
+from api.core.schemas import RequestModel, ResponseModel
+from api.jobs.schemas import JobOut
+from api.models import Approval, Asset, AssetSyncState, AssetType
+
+MAX_BATCH = 500
+TRASH_DAYS = 30
+TRASH_RETENTION = timedelta(days=TRASH_DAYS)
+EDIT_KEY = "edit"  # where a revision records its edit, inside the stored settings document
+
+
+class EditInfo(ResponseModel):
+    operation: str
+    params: dict[str, Any]
+
+
+class AssetOut(ResponseModel):
+    id: uuid.UUID
+    type: AssetType
+    product_id: uuid.UUID | None
+    product_ids: list[uuid.UUID] = Field(description="The products the asset shows.")
+    job_id: uuid.UUID | None
+    parent_asset_id: uuid.UUID | None
+    parent_id: uuid.UUID | None = Field(description="The asset this one is an edit of (same as parent_asset_id).")
+    edit: EditInfo | None = Field(description="For a revision: the edit that made it from its parent.")
+    width: int
+    height: int
+    duration_ms: int | None
+    content_type: str
+    size_bytes: int
+    prompt: str
+    settings: dict[str, Any] = Field(description="Each bubble's resolved values with the level they came from.")
+    scene_type: str
+    aspect_ratio: str
+    quality: str
+    provider: str
+    model: str
+    seed: int
+    credits_charged: int
+    pinned: bool
+    favorite: bool
+    approval: Approval
+    approved_by_user_id: uuid.UUID | None = Field(description="Who approved or rejected it (null for an API key).")
+    approved_at: datetime | None = Field(description="When it was approved or rejected.")
+    sync_state: AssetSyncState
+    sync_error: str | None
+    external_id: str | None
+    version: int = Field(description="Bumped by every change; send it back (or the ETag) to PATCH.")
+    deleted_at: datetime | None = Field(description="When it went to the trash (null when it is not there).")
+    purge_at: datetime | None = Field(description="When a trashed asset and its files are removed for good.")
+    preview_url: str = Field(description="Signed, time-limited URL of the WebP preview.")
+    original_url: str = Field(description="Signed, time-limited URL of the original (PNG).")
+    created_at: datetime
+
+    @classmethod
+    def of(cls, asset: Asset, sign: Callable[[str], str]) -> AssetOut:
+        settings = dict(asset.settings)
+        edit = settings.pop(EDIT_KEY, None)
+        return cls(
+            id=asset.id,
+            type=asset.type,
+            product_id=asset.product_id,
+            product_ids=[asset.product_id] if asset.product_id is not None else [],
+            job_id=asset.job_id,
+            parent_asset_id=asset.parent_asset_id,
+            parent_id=asset.parent_asset_id,
+            edit=EditInfo(**edit) if isinstance(edit, dict) else None,
+            width=asset.width,
+            height=asset.height,
+            duration_ms=asset.duration_ms,
+            content_type=asset.content_type,
+            size_bytes=asset.size_bytes,
+            prompt=asset.prompt,
+            settings=settings,
+            scene_type=asset.scene_type,
+            aspect_ratio=asset.aspect_ratio,
+            quality=asset.quality,
+            provider=asset.provider,
+            model=asset.model,
+            seed=asset.seed,
+            credits_charged=asset.credits_charged,
+            pinned=asset.pinned,
+            favorite=asset.favorite,
+            approval=asset.approval,
+            approved_by_user_id=asset.approved_by_user_id,
+            approved_at=asset.approved_at,
+            sync_state=asset.sync_state,
+            sync_error=asset.sync_error,
+            external_id=asset.external_id,
+            version=asset.version,
+            deleted_at=asset.deleted_at,
+            purge_at=asset.deleted_at + TRASH_RETENTION if asset.deleted_at is not None else None,
+            preview_url=sign(asset.preview_key),
+            original_url=sign(asset.original_key),
+            created_at=asset.created_at,
+        )
+
+
+class AssetPage(Page[AssetOut]):
+    pass
+
+
+class RevisionsOut(ResponseModel):
+    root_id: uuid.UUID = Field(description="The first asset of the chain (the generated one).")
+    items: list[AssetOut] = Field(description="The root and every edit made from it or its edits, oldest first.")
+
+
+class UpdateAssetRequest(RequestModel):
+    """Only the fields sent change. Name the version you read: `version` here or the ETag as `If-Match`."""
+
+    pinned: bool | None = None
+    favorite: bool | None = None
+    approval: Approval | None = None
+    version: int | None = Field(default=None, ge=1, description="The version you read (or send If-Match).")
+
+
+class BatchAction(enum.StrEnum):
+    # `publish` belongs to store sync (api/stores) and joins this list when it lands (see service.on_approved).
+    approve = "approve"
+    reject = "reject"
+    pin = "pin"
+    unpin = "unpin"
+    favorite = "favorite"
+    unfavorite = "unfavorite"
+    delete = "delete"
+    restore = "restore"
+
+
+class BatchRequest(RequestModel):
+    action: BatchAction
+    asset_ids: list[uuid.UUID] = Field(min_length=1, max_length=MAX_BATCH, description=f"Up to {MAX_BATCH} ids.")
+
+
+class BatchError(ResponseModel):
+    code: str
+    detail: str
+
+
+class BatchResult(ResponseModel):
+    asset_id: uuid.UUID
+    ok: bool
+    error: BatchError | None = None
+
+
+class BatchOut(ResponseModel):
+    action: BatchAction
+    succeeded: int
+    failed: int
+    results: list[BatchResult] = Field(description="One per distinct id, in the order sent.")
+
+
+EditOperationName = Literal["crop", "resize", "rotate", "flip", "adjust", "ai_edit", "upscale", "remove_background"]
+INSTANT_OPERATIONS = frozenset({"crop", "resize", "rotate", "flip", "adjust"})
+
+
+class EditRequest(RequestModel):
+    """`params` depend on the operation (GET /assets/edit-options describes them):
+
+    - crop: {x, y, width, height} in pixels, or {aspect: "4:5"} for the largest centred box of that ratio
+    - resize: {width?, height?}: one keeps the aspect, both fit inside that box; only smaller
+    - rotate: {degrees: 90|180|270} clockwise; flip: {direction: horizontal|vertical}
+    - adjust: {exposure?, brightness?, contrast?, saturation?, warmth?, sharpness?} (formulas in edit-options)
+    - ai_edit: {instruction, mask?} (mask: base64 PNG, white where the image may change) — 1 credit
+    - upscale: {quality: "2k"|"4k"} — 1 or 2 credits; remove_background: {} — 1 credit
+    """
+
+    operation: EditOperationName
+    params: dict[str, Any] = Field(default_factory=dict)
+    provider: str | None = Field(
+        default=None,
+        max_length=50,
+        description="AI operations: default the workspace's provider if it can, else local.",
+    )
+
+
+class EditJobOut(ResponseModel):
+    job: JobOut
+    source_asset_id: uuid.UUID
+    operation: str
+    credits_held: int
+
+
+# --- per-operation parameters (validated by the service; errors are reported as params.<field>) --------------
+
+
+class _Params(RequestModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class CropParams(_Params):
+    x: int | None = Field(default=None, ge=-100_000, le=100_000)
+    y: int | None = Field(default=None, ge=-100_000, le=100_000)
+    width: int | None = Field(default=None, ge=-100_000, le=100_000)
+    height: int | None = Field(default=None, ge=-100_000, le=100_000)
+    aspect: str | None = Field(default=None, max_length=10, examples=["4:5"], description="One of the aspect presets.")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> CropParams:
+        box = (self.x, self.y, self.width, self.height)
+        if self.aspect is None and any(v is None for v in box):
+            raise ValueError("give x, y, width and height, or an aspect")
+        if self.aspect is not None and any(v is not None for v in box):
+            raise ValueError("give either a box or an aspect, not both")
+        return self
+
+
+class ResizeParams(_Params):
+    width: int | None = Field(default=None, ge=1, le=16_384)
+    height: int | None = Field(default=None, ge=1, le=16_384)
+
+    @model_validator(mode="after")
+    def _some(self) -> ResizeParams:
+        if self.width is None and self.height is None:
+            raise ValueError("give a width, a height, or both")
+        return self
+
+
+class RotateParams(_Params):
+    degrees: Literal[90, 180, 270]
+
+
+class FlipParams(_Params):
+    direction: Literal["horizontal", "vertical"]
+
+
+def _range(name: str) -> Any:
+    low, high = editor.RANGES[name]
+    return Field(default=0.0, ge=low, le=high)
+
+
+class AdjustParams(_Params):
+    exposure: float = _range("exposure")
+    brightness: float = _range("brightness")
+    contrast: float = _range("contrast")
+    saturation: float = _range("saturation")
+    warmth: float = _range("warmth")
+    sharpness: float = _range("sharpness")
+
+    @model_validator(mode="after")
+    def _something(self) -> AdjustParams:
+        if all(getattr(self, name) == 0 for name in editor.ORDER):
+            raise ValueError("nothing to adjust: every value is 0")
+        return self
+
+
+MAX_MASK_CHARS = 8_000_000  # base64 of a 6 MB PNG
+
+
+class AiEditParams(_Params):
+    instruction: str = Field(min_length=1, max_length=500)
+    mask: str | None = Field(default=None, max_length=MAX_MASK_CHARS, description="Base64 PNG, white = may change.")
+
+
+class UpscaleParams(_Params):
+    quality: Literal["2k", "4k"]
+
+
+class RemoveBackgroundParams(_Params):
+    pass
+
+
+PARAMS: dict[str, type[_Params]] = {
+    "crop": CropParams,
+    "resize": ResizeParams,
+    "rotate": RotateParams,
+    "flip": FlipParams,
+    "adjust": AdjustParams,
+    "ai_edit": AiEditParams,
+    "upscale": UpscaleParams,
+    "remove_background": RemoveBackgroundParams,
+}
+
+
+class EditOperationOut(ResponseModel):
+    name: str
+    instant: bool = Field(description="Instant (201, a new asset now, free) or an AI job (202, paid).")
+    cost_operation: str = Field(description="The cost table's operation (GET /credits/costs).")
+    params_schema: dict[str, Any] = Field(description="JSON schema of `params`.")
+
+
+class EditOptionsOut(ResponseModel):
+    operations: list[EditOperationOut]
+    aspect_presets: list[str]
+    adjustments: dict[str, Any] = Field(description="The adjustment formulas, exactly as the server computes them.")

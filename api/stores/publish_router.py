@@ -1,0 +1,206 @@
+"""Publishing assets to their store (api/stores/publish.py): publish, remove, batch publish, the sync history of an
+asset, and retrying a failed sync. Every write answers 202 with the sync record; the sync job does the store calls."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+from pydantic import Field
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.auth.dependencies import AuthContext, MemberAccess, ViewerAccess
+from api.auth.exceptions import InsufficientRole
+from api.core.config import Settings, get_settings
+from api.core.errors import NotAuthenticated, error_responses
+from api.core.idempotency import IdempotentRoute
+from api.core.pagination import Page, PageQuery
+from api.core.routing import get_session
+from api.core.schemas import RequestModel, ResponseModel
+from api.generation.exceptions import AssetNotFound
+from api.jobs.service import Creator
+from api.models import SyncAction, SyncRecord, SyncStatus
+from api.stores.exceptions import StoreNotActive
+from api.stores.publish import (
+    MAX_BATCH,
+    PUBLISH_ERRORS,
+    AssetNotPublished,
+    PublishOptions,
+    PublishService,
+    SyncInProgress,
+    SyncRecordNotFound,
+    SyncRecordNotRetryable,
+)
+
+router = APIRouter(tags=["publishing"], route_class=IdempotentRoute)
+TENANT = error_responses(NotAuthenticated, InsufficientRole)
+
+Session = Annotated[AsyncSession, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+class PublishRequest(RequestModel):
+    product_id: uuid.UUID | None = Field(
+        default=None, description="Another product of the same store to add the image to (default: the asset's)."
+    )
+    position: int | None = Field(
+        default=None, ge=1, le=250, description="1-based place among the product's images (default: last)."
+    )
+    alt: str | None = Field(default=None, max_length=400, description="Alt text (default: the product's name).")
+
+
+class BatchPublishRequest(RequestModel):
+    asset_ids: list[uuid.UUID] = Field(min_length=1, max_length=MAX_BATCH)
+    product_id: uuid.UUID | None = Field(default=None, description="Publish every asset to this store product.")
+
+
+class SyncRecordOut(ResponseModel):
+    id: uuid.UUID
+    asset_id: uuid.UUID
+    store_connection_id: uuid.UUID | None
+    product_id: uuid.UUID | None
+    job_id: uuid.UUID | None
+    action: SyncAction
+    status: SyncStatus
+    attempts: int
+    external_product_id: str | None
+    external_media_id: str | None
+    error_code: str | None = Field(description="Why it failed: e.g. remote_product_not_found, image_rejected.")
+    error_message: str | None
+    retryable: bool = Field(description="A failed sync can be queued again (POST /sync-records/{id}/retry).")
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, record: SyncRecord) -> SyncRecordOut:
+        return cls(
+            id=record.id,
+            asset_id=record.asset_id,
+            store_connection_id=record.store_connection_id,
+            product_id=record.product_id,
+            job_id=record.job_id,
+            action=record.action,
+            status=record.status,
+            attempts=record.attempts,
+            external_product_id=record.external_product_id,
+            external_media_id=record.external_media_id,
+            error_code=record.error_code,
+            error_message=record.error_message,
+            retryable=record.status == SyncStatus.failed,
+            created_at=record.created_at,
+            started_at=record.started_at,
+            finished_at=record.finished_at,
+        )
+
+
+class SyncRecordPage(Page[SyncRecordOut]):
+    pass
+
+
+class BatchItemError(ResponseModel):
+    status: int
+    code: str
+    detail: str
+
+
+class BatchPublishItem(ResponseModel):
+    asset_id: uuid.UUID
+    record: SyncRecordOut | None
+    error: BatchItemError | None
+
+
+class BatchPublishOut(ResponseModel):
+    items: list[BatchPublishItem]
+    queued: int
+    refused: int
+
+
+def _service(ctx: AuthContext, session: AsyncSession, settings: Settings) -> PublishService:
+    return PublishService(session, ctx.organization_id, settings)
+
+
+def _creator(ctx: AuthContext) -> Creator:
+    return Creator(ctx.actor_user_id, ctx.actor_api_key_id)
+
+
+@router.post(
+    "/assets/publish",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=BatchPublishOut,
+    responses=TENANT,
+)
+async def publish_assets(
+    body: BatchPublishRequest, ctx: MemberAccess, session: Session, settings: SettingsDep
+) -> BatchPublishOut:
+    """Publish up to 500 assets, each to its own product (or all to `product_id`): one sync per asset, with a
+    result per asset (a refused asset carries the same problem code the single publish would answer)."""
+    outcomes = await _service(ctx, session, settings).publish_many(
+        body.asset_ids, PublishOptions(product_id=body.product_id), _creator(ctx)
+    )
+    items = [
+        BatchPublishItem(
+            asset_id=o.asset_id,
+            record=SyncRecordOut.of(o.record) if o.record is not None else None,
+            error=BatchItemError(status=o.error.status, code=o.error.code, detail=o.error.detail) if o.error else None,
+        )
+        for o in outcomes
+    ]
+    queued = sum(1 for item in items if item.record is not None)
+    return BatchPublishOut(items=items, queued=queued, refused=len(items) - queued)
+
+
+@router.post(
+    "/assets/{asset_id}/publish",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=SyncRecordOut,
+    responses={**TENANT, **error_responses(*PUBLISH_ERRORS)},
+)
+async def publish_asset(
+    asset_id: uuid.UUID, ctx: MemberAccess, session: Session, settings: SettingsDep, body: PublishRequest | None = None
+) -> SyncRecordOut:
+    """Publish an approved image to its store product (or `product_id`, of the same store). Follow the returned
+    sync record (or the asset's `sync_state`); publishing again never adds a second image."""
+    options = PublishOptions(**(body.model_dump() if body else {}))
+    return SyncRecordOut.of(await _service(ctx, session, settings).publish(asset_id, options, _creator(ctx)))
+
+
+@router.delete(
+    "/assets/{asset_id}/publish",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=SyncRecordOut,
+    responses={**TENANT, **error_responses(AssetNotFound, AssetNotPublished, SyncInProgress, StoreNotActive)},
+)
+async def unpublish_asset(
+    asset_id: uuid.UUID, ctx: MemberAccess, session: Session, settings: SettingsDep
+) -> SyncRecordOut:
+    """Remove the asset's image from the store product it was published to."""
+    return SyncRecordOut.of(await _service(ctx, session, settings).unpublish(asset_id, _creator(ctx)))
+
+
+@router.get(
+    "/assets/{asset_id}/sync-records",
+    response_model=SyncRecordPage,
+    responses={**TENANT, **error_responses(AssetNotFound)},
+)
+async def list_asset_sync_records(
+    asset_id: uuid.UUID, ctx: ViewerAccess, session: Session, settings: SettingsDep, page: PageQuery
+) -> SyncRecordPage:
+    """Every publish and removal of the asset, newest first, with attempts, store ids and failure reasons."""
+    rows, cursor = await _service(ctx, session, settings).records_for(asset_id, page)
+    return SyncRecordPage(items=[SyncRecordOut.of(row) for row in rows], next_cursor=cursor)
+
+
+@router.post(
+    "/sync-records/{sync_record_id}/retry",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=SyncRecordOut,
+    responses={**TENANT, **error_responses(SyncRecordNotFound, SyncRecordNotRetryable, *PUBLISH_ERRORS)},
+)
+async def retry_sync_record(
+    sync_record_id: uuid.UUID, ctx: MemberAccess, session: Session, settings: SettingsDep
+) -> SyncRecordOut:
+    """Queue a failed sync again; it resumes from where it stopped."""
+    return SyncRecordOut.of(await _service(ctx, session, settings).retry(sync_record_id, _creator(ctx)))
