@@ -29,6 +29,8 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     setupFiles: ['./src/test/setup.ts'],
+    // Form tests type with user-event in jsdom: seconds each on a busy two-core CI machine, not a hang.
+    testTimeout: 15_000,
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
   },

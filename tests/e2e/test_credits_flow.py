@@ -14,6 +14,8 @@ async def test_trial_credits_on_dashboard_header_and_history(page) -> None:
     await page.get_by_label("Password").fill("glazed bowls on oak")
     await page.get_by_label("Workspace name (optional)").fill("Lena Studio")
     await page.get_by_role("button", name="Create account").click()
+    # Sign-up opens the welcome wizard; its "Finish later" leads to the dashboard.
+    await page.get_by_role("link", name="Finish later").click()
     await page.get_by_role("heading", name="Welcome", exact=False).wait_for()
 
     # The dashboard's credits card and the header both show the trial's 10 credits.

@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, AddProductImageData, AddProductImageErrors, AddProductImageResponses, AdminAdjustCreditsData, AdminAdjustCreditsErrors, AdminAdjustCreditsResponses, AdminGrantCreditsData, AdminGrantCreditsErrors, AdminGrantCreditsResponses, AdminListOrganizationsData, AdminListOrganizationsErrors, AdminListOrganizationsResponses, ArchiveProductData, ArchiveProductErrors, ArchiveProductResponses, CancelJobData, CancelJobErrors, CancelJobResponses, CancelSubscriptionData, CancelSubscriptionErrors, CancelSubscriptionResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ChangeSubscriptionData, ChangeSubscriptionErrors, ChangeSubscriptionResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCategoryData, CreateCategoryErrors, CreateCategoryResponses, CreateCheckoutData, CreateCheckoutErrors, CreateCheckoutResponses, CreateCollectionData, CreateCollectionErrors, CreateCollectionResponses, CreateFlowData, CreateFlowErrors, CreateFlowResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreatePortalSessionData, CreatePortalSessionErrors, CreatePortalSessionResponses, CreateProductData, CreateProductErrors, CreateProductResponses, DeleteCategoryData, DeleteCategoryErrors, DeleteCategoryResponses, DeleteCollectionData, DeleteCollectionErrors, DeleteCollectionResponses, DeleteFlowData, DeleteFlowErrors, DeleteFlowResponses, DeleteProductImageData, DeleteProductImageErrors, DeleteProductImageResponses, DeleteStoreData, DeleteStoreErrors, DeleteStoreResponses, DownloadFileData, DownloadFileErrors, DownloadFileResponses, GenerateCollectionData, GenerateCollectionErrors, GenerateCollectionResponses, GenerateFlowData, GenerateFlowErrors, GenerateFlowResponses, GenerationOptionsData, GenerationOptionsErrors, GenerationOptionsResponses, GetAssetData, GetAssetErrors, GetAssetResponses, GetCategoryData, GetCategoryErrors, GetCategoryResponses, GetCollectionData, GetCollectionErrors, GetCollectionResponses, GetCreditBalanceData, GetCreditBalanceErrors, GetCreditBalanceResponses, GetCreditCostsData, GetCreditCostsResponses, GetFlowData, GetFlowErrors, GetFlowResponses, GetGenerationData, GetGenerationDefaultsData, GetGenerationDefaultsErrors, GetGenerationDefaultsResponses, GetGenerationErrors, GetGenerationResponses, GetJobData, GetJobErrors, GetJobResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetProductData, GetProductErrors, GetProductResponses, GetProductSlotsData, GetProductSlotsErrors, GetProductSlotsResponses, GetStoreSandboxData, GetStoreSandboxErrors, GetStoreSandboxResponses, GetSubscriptionData, GetSubscriptionErrors, GetSubscriptionResponses, HealthData, HealthResponses, ImportStoreProductsData, ImportStoreProductsErrors, ImportStoreProductsResponses, KeepProductsData, KeepProductsErrors, KeepProductsResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAssetsData, ListAssetsErrors, ListAssetsResponses, ListCategoriesData, ListCategoriesErrors, ListCategoriesResponses, ListCollectionsData, ListCollectionsErrors, ListCollectionsResponses, ListCreditEntriesData, ListCreditEntriesErrors, ListCreditEntriesResponses, ListDevOutboxData, ListDevOutboxErrors, ListDevOutboxResponses, ListFlowsData, ListFlowsErrors, ListFlowsResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListInvoicesData, ListInvoicesErrors, ListInvoicesResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListPacksData, ListPacksResponses, ListPlansData, ListPlansResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListRemoteProductsData, ListRemoteProductsErrors, ListRemoteProductsResponses, ListStoresData, ListStoresErrors, ListStoresResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkAllNotificationsReadData, MarkAllNotificationsReadErrors, MarkAllNotificationsReadResponses, MarkNotificationReadData, MarkNotificationReadErrors, MarkNotificationReadResponses, PreviewInvitationData, PreviewInvitationErrors, PreviewInvitationResponses, QuoteGenerationData, QuoteGenerationErrors, QuoteGenerationResponses, ReadyData, ReadyErrors, ReadyResponses, ReceiveShopifyWebhookData, ReceiveShopifyWebhookErrors, ReceiveShopifyWebhookResponses, ReceiveStripeWebhookData, ReceiveStripeWebhookErrors, ReceiveStripeWebhookResponses, ReceiveWoocommerceWebhookData, ReceiveWoocommerceWebhookErrors, ReceiveWoocommerceWebhookResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResendVerificationData, ResendVerificationErrors, ResendVerificationResponses, RestoreProductData, RestoreProductErrors, RestoreProductResponses, ResumeSubscriptionData, ResumeSubscriptionErrors, ResumeSubscriptionResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInvitationData, RevokeInvitationErrors, RevokeInvitationResponses, SetActiveOrganizationData, SetActiveOrganizationErrors, SetActiveOrganizationResponses, SetGenerationDefaultsData, SetGenerationDefaultsErrors, SetGenerationDefaultsResponses, ShopifyCallbackData, SignupData, SignupErrors, SignupResponses, StartGenerationData, StartGenerationErrors, StartGenerationResponses, StartShopifyInstallData, StartShopifyInstallErrors, StartShopifyInstallResponses, StartWoocommerceAuthorizeData, StartWoocommerceAuthorizeErrors, StartWoocommerceAuthorizeResponses, StreamJobEventsData, StreamJobEventsErrors, StreamJobEventsResponses, UpdateCategoryData, UpdateCategoryErrors, UpdateCategoryResponses, UpdateCollectionData, UpdateCollectionErrors, UpdateCollectionResponses, UpdateFlowData, UpdateFlowErrors, UpdateFlowResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationPreferencesData, UpdateNotificationPreferencesErrors, UpdateNotificationPreferencesResponses, UpdateOrganizationData, UpdateOrganizationErrors, UpdateOrganizationResponses, UpdateProductData, UpdateProductErrors, UpdateProductImageData, UpdateProductImageErrors, UpdateProductImageResponses, UpdateProductResponses, UpdateStoreData, UpdateStoreErrors, UpdateStoreResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses, WoocommerceCallbackData, WoocommerceCallbackErrors, WoocommerceCallbackResponses, WoocommerceReturnData, WoocommerceReturnErrors } from './types.gen';
+import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, AddProductImageData, AddProductImageErrors, AddProductImageResponses, AdminAdjustCreditsData, AdminAdjustCreditsErrors, AdminAdjustCreditsResponses, AdminAuditLogData, AdminAuditLogErrors, AdminAuditLogResponses, AdminEndSupportAccessData, AdminEndSupportAccessErrors, AdminEndSupportAccessResponses, AdminGetOrganizationData, AdminGetOrganizationErrors, AdminGetOrganizationResponses, AdminGrantCreditsData, AdminGrantCreditsErrors, AdminGrantCreditsResponses, AdminListFailedJobsData, AdminListFailedJobsErrors, AdminListFailedJobsResponses, AdminListOrganizationsData, AdminListOrganizationsErrors, AdminListOrganizationsResponses, AdminOpenSupportAccessData, AdminOpenSupportAccessErrors, AdminOpenSupportAccessResponses, AdminProviderCostsData, AdminProviderCostsErrors, AdminProviderCostsResponses, AdminRetryFailedItemsData, AdminRetryFailedItemsErrors, AdminRetryFailedItemsResponses, ArchiveProductData, ArchiveProductErrors, ArchiveProductResponses, AssetRevisionsData, AssetRevisionsErrors, AssetRevisionsResponses, BatchAssetsData, BatchAssetsErrors, BatchAssetsResponses, CancelJobData, CancelJobErrors, CancelJobResponses, CancelSubscriptionData, CancelSubscriptionErrors, CancelSubscriptionResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ChangeSubscriptionData, ChangeSubscriptionErrors, ChangeSubscriptionResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCategoryData, CreateCategoryErrors, CreateCategoryResponses, CreateCheckoutData, CreateCheckoutErrors, CreateCheckoutResponses, CreateCollectionData, CreateCollectionErrors, CreateCollectionResponses, CreateFlowData, CreateFlowErrors, CreateFlowResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreatePortalSessionData, CreatePortalSessionErrors, CreatePortalSessionResponses, CreateProductData, CreateProductErrors, CreateProductResponses, DeleteAssetData, DeleteAssetErrors, DeleteAssetResponses, DeleteCategoryData, DeleteCategoryErrors, DeleteCategoryResponses, DeleteCollectionData, DeleteCollectionErrors, DeleteCollectionResponses, DeleteFlowData, DeleteFlowErrors, DeleteFlowResponses, DeleteProductImageData, DeleteProductImageErrors, DeleteProductImageResponses, DeleteStoreData, DeleteStoreErrors, DeleteStoreResponses, DownloadAssetData, DownloadAssetErrors, DownloadFileData, DownloadFileErrors, DownloadFileResponses, EditAssetData, EditAssetErrors, EditAssetResponses, EditOptionsData, EditOptionsErrors, EditOptionsResponses, GenerateCollectionData, GenerateCollectionErrors, GenerateCollectionResponses, GenerateFlowData, GenerateFlowErrors, GenerateFlowResponses, GenerationOptionsData, GenerationOptionsErrors, GenerationOptionsResponses, GetAssetData, GetAssetErrors, GetAssetResponses, GetCategoryData, GetCategoryErrors, GetCategoryResponses, GetCollectionData, GetCollectionErrors, GetCollectionResponses, GetCreditBalanceData, GetCreditBalanceErrors, GetCreditBalanceResponses, GetCreditCostsData, GetCreditCostsResponses, GetFlowData, GetFlowErrors, GetFlowResponses, GetGenerationData, GetGenerationDefaultsData, GetGenerationDefaultsErrors, GetGenerationDefaultsResponses, GetGenerationErrors, GetGenerationResponses, GetJobCostsData, GetJobCostsErrors, GetJobCostsResponses, GetJobData, GetJobErrors, GetJobResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetProductData, GetProductErrors, GetProductResponses, GetProductSlotsData, GetProductSlotsErrors, GetProductSlotsResponses, GetStoreSandboxData, GetStoreSandboxErrors, GetStoreSandboxResponses, GetSubscriptionData, GetSubscriptionErrors, GetSubscriptionResponses, GetUsageSettingsData, GetUsageSettingsErrors, GetUsageSettingsResponses, GetUsageSummaryData, GetUsageSummaryErrors, GetUsageSummaryResponses, HealthData, HealthResponses, ImportStoreProductsData, ImportStoreProductsErrors, ImportStoreProductsResponses, KeepProductsData, KeepProductsErrors, KeepProductsResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAssetsData, ListAssetsErrors, ListAssetsResponses, ListAssetSyncRecordsData, ListAssetSyncRecordsErrors, ListAssetSyncRecordsResponses, ListCategoriesData, ListCategoriesErrors, ListCategoriesResponses, ListCollectionsData, ListCollectionsErrors, ListCollectionsResponses, ListCreditEntriesData, ListCreditEntriesErrors, ListCreditEntriesResponses, ListDevOutboxData, ListDevOutboxErrors, ListDevOutboxResponses, ListFlowsData, ListFlowsErrors, ListFlowsResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListInvoicesData, ListInvoicesErrors, ListInvoicesResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListPacksData, ListPacksResponses, ListPlansData, ListPlansResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListRemoteProductsData, ListRemoteProductsErrors, ListRemoteProductsResponses, ListStoresData, ListStoresErrors, ListStoresResponses, ListSupportAccessData, ListSupportAccessErrors, ListSupportAccessResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkAllNotificationsReadData, MarkAllNotificationsReadErrors, MarkAllNotificationsReadResponses, MarkNotificationReadData, MarkNotificationReadErrors, MarkNotificationReadResponses, PreviewInvitationData, PreviewInvitationErrors, PreviewInvitationResponses, PublishAssetData, PublishAssetErrors, PublishAssetResponses, PublishAssetsData, PublishAssetsErrors, PublishAssetsResponses, QuoteGenerationData, QuoteGenerationErrors, QuoteGenerationResponses, ReadyData, ReadyErrors, ReadyResponses, ReceiveShopifyWebhookData, ReceiveShopifyWebhookErrors, ReceiveShopifyWebhookResponses, ReceiveStripeWebhookData, ReceiveStripeWebhookErrors, ReceiveStripeWebhookResponses, ReceiveWoocommerceWebhookData, ReceiveWoocommerceWebhookErrors, ReceiveWoocommerceWebhookResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResendVerificationData, ResendVerificationErrors, ResendVerificationResponses, RestoreAssetData, RestoreAssetErrors, RestoreAssetResponses, RestoreProductData, RestoreProductErrors, RestoreProductResponses, ResumeSubscriptionData, ResumeSubscriptionErrors, ResumeSubscriptionResponses, RetrySyncRecordData, RetrySyncRecordErrors, RetrySyncRecordResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInvitationData, RevokeInvitationErrors, RevokeInvitationResponses, SetActiveOrganizationData, SetActiveOrganizationErrors, SetActiveOrganizationResponses, SetGenerationDefaultsData, SetGenerationDefaultsErrors, SetGenerationDefaultsResponses, ShopifyCallbackData, SignupData, SignupErrors, SignupResponses, StartGenerationData, StartGenerationErrors, StartGenerationResponses, StartShopifyInstallData, StartShopifyInstallErrors, StartShopifyInstallResponses, StartWoocommerceAuthorizeData, StartWoocommerceAuthorizeErrors, StartWoocommerceAuthorizeResponses, StreamJobEventsData, StreamJobEventsErrors, StreamJobEventsResponses, UnpublishAssetData, UnpublishAssetErrors, UnpublishAssetResponses, UpdateAssetData, UpdateAssetErrors, UpdateAssetResponses, UpdateCategoryData, UpdateCategoryErrors, UpdateCategoryResponses, UpdateCollectionData, UpdateCollectionErrors, UpdateCollectionResponses, UpdateFlowData, UpdateFlowErrors, UpdateFlowResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationPreferencesData, UpdateNotificationPreferencesErrors, UpdateNotificationPreferencesResponses, UpdateOrganizationData, UpdateOrganizationErrors, UpdateOrganizationResponses, UpdateProductData, UpdateProductErrors, UpdateProductImageData, UpdateProductImageErrors, UpdateProductImageResponses, UpdateProductResponses, UpdateStoreData, UpdateStoreErrors, UpdateStoreResponses, UpdateUsageSettingsData, UpdateUsageSettingsErrors, UpdateUsageSettingsResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses, WoocommerceCallbackData, WoocommerceCallbackErrors, WoocommerceCallbackResponses, WoocommerceReturnData, WoocommerceReturnErrors } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -17,6 +17,106 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
      */
     meta?: Record<string, unknown>;
 };
+
+/**
+ * Admin List Organizations
+ *
+ * Platform admins: find workspaces by name, member email or store domain; filter by plan and subscription.
+ */
+export const adminListOrganizations = <ThrowOnError extends boolean = false>(options?: Options<AdminListOrganizationsData, ThrowOnError>) => (options?.client ?? client).get<AdminListOrganizationsResponses, AdminListOrganizationsErrors, ThrowOnError>({ url: '/api/v1/admin/organizations', ...options });
+
+/**
+ * Admin Get Organization
+ *
+ * Platform admins: a workspace's plan, balance and lots, ledger, usage, members, stores and jobs.
+ */
+export const adminGetOrganization = <ThrowOnError extends boolean = false>(options: Options<AdminGetOrganizationData, ThrowOnError>) => (options.client ?? client).get<AdminGetOrganizationResponses, AdminGetOrganizationErrors, ThrowOnError>({ url: '/api/v1/admin/organizations/{organization_id}', ...options });
+
+/**
+ * Admin List Failed Jobs
+ *
+ * Platform admins: failed jobs across all workspaces, with error, prompt, settings, provider and attempts.
+ */
+export const adminListFailedJobs = <ThrowOnError extends boolean = false>(options?: Options<AdminListFailedJobsData, ThrowOnError>) => (options?.client ?? client).get<AdminListFailedJobsResponses, AdminListFailedJobsErrors, ThrowOnError>({ url: '/api/v1/admin/jobs', ...options });
+
+/**
+ * Admin Retry Failed Items
+ *
+ * Platform admins: re-run only a finished job's failed items, as a new job with its own hold (audited).
+ */
+export const adminRetryFailedItems = <ThrowOnError extends boolean = false>(options: Options<AdminRetryFailedItemsData, ThrowOnError>) => (options.client ?? client).post<AdminRetryFailedItemsResponses, AdminRetryFailedItemsErrors, ThrowOnError>({
+    url: '/api/v1/admin/jobs/{job_id}/retry',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Admin Provider Costs
+ *
+ * Platform admins: provider spend by provider, model, operation and day, beside the credits captured for
+ * the same work (gross margin per operation).
+ */
+export const adminProviderCosts = <ThrowOnError extends boolean = false>(options?: Options<AdminProviderCostsData, ThrowOnError>) => (options?.client ?? client).get<AdminProviderCostsResponses, AdminProviderCostsErrors, ThrowOnError>({ url: '/api/v1/admin/costs', ...options });
+
+/**
+ * Admin Audit Log
+ *
+ * Platform admins: the audit log, newest first, filtered by actor, workspace, action and time.
+ */
+export const adminAuditLog = <ThrowOnError extends boolean = false>(options?: Options<AdminAuditLogData, ThrowOnError>) => (options?.client ?? client).get<AdminAuditLogResponses, AdminAuditLogErrors, ThrowOnError>({ url: '/api/v1/admin/audit-log', ...options });
+
+/**
+ * Admin Open Support Access
+ *
+ * Platform admins: open a workspace read-only in this session for a limited time, with a reason (audited,
+ * shown to the merchant).
+ */
+export const adminOpenSupportAccess = <ThrowOnError extends boolean = false>(options: Options<AdminOpenSupportAccessData, ThrowOnError>) => (options.client ?? client).post<AdminOpenSupportAccessResponses, AdminOpenSupportAccessErrors, ThrowOnError>({
+    url: '/api/v1/admin/organizations/{organization_id}/support-access',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Admin End Support Access
+ *
+ * Platform admins: end support access before it expires (audited).
+ */
+export const adminEndSupportAccess = <ThrowOnError extends boolean = false>(options: Options<AdminEndSupportAccessData, ThrowOnError>) => (options.client ?? client).post<AdminEndSupportAccessResponses, AdminEndSupportAccessErrors, ThrowOnError>({ url: '/api/v1/admin/support-access/{grant_id}/end', ...options });
+
+/**
+ * Admin Grant Credits
+ *
+ * Platform admins: grant promotional credits with a reason (shown to the merchant, audited).
+ */
+export const adminGrantCredits = <ThrowOnError extends boolean = false>(options: Options<AdminGrantCreditsData, ThrowOnError>) => (options.client ?? client).post<AdminGrantCreditsResponses, AdminGrantCreditsErrors, ThrowOnError>({
+    url: '/api/v1/admin/organizations/{organization_id}/credit-grants',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Admin Adjust Credits
+ *
+ * Platform admins: add or remove credits with a reason; removing below zero available is refused.
+ */
+export const adminAdjustCredits = <ThrowOnError extends boolean = false>(options: Options<AdminAdjustCreditsData, ThrowOnError>) => (options.client ?? client).post<AdminAdjustCreditsResponses, AdminAdjustCreditsErrors, ThrowOnError>({
+    url: '/api/v1/admin/organizations/{organization_id}/credit-adjustments',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
 
 /**
  * Health
@@ -292,11 +392,11 @@ export const createApiKey = <ThrowOnError extends boolean = false>(options: Opti
 export const revokeApiKey = <ThrowOnError extends boolean = false>(options: Options<RevokeApiKeyData, ThrowOnError>) => (options.client ?? client).delete<RevokeApiKeyResponses, RevokeApiKeyErrors, ThrowOnError>({ url: '/api/v1/organization/api-keys/{api_key_id}', ...options });
 
 /**
- * Admin List Organizations
+ * List Support Access
  *
- * Platform admins: find workspaces by name or by a member's email.
+ * Who from Epox support opened this workspace (read-only), why, and until when; the latest 20.
  */
-export const adminListOrganizations = <ThrowOnError extends boolean = false>(options?: Options<AdminListOrganizationsData, ThrowOnError>) => (options?.client ?? client).get<AdminListOrganizationsResponses, AdminListOrganizationsErrors, ThrowOnError>({ url: '/api/v1/admin/organizations', ...options });
+export const listSupportAccess = <ThrowOnError extends boolean = false>(options?: Options<ListSupportAccessData, ThrowOnError>) => (options?.client ?? client).get<ListSupportAccessResponses, ListSupportAccessErrors, ThrowOnError>({ url: '/api/v1/organization/support-access', ...options });
 
 /**
  * List Dev Outbox
@@ -329,26 +429,34 @@ export const listCreditEntries = <ThrowOnError extends boolean = false>(options?
 export const getCreditCosts = <ThrowOnError extends boolean = false>(options?: Options<GetCreditCostsData, ThrowOnError>) => (options?.client ?? client).get<GetCreditCostsResponses, unknown, ThrowOnError>({ url: '/api/v1/credits/costs', ...options });
 
 /**
- * Admin Grant Credits
+ * Get Usage Summary
  *
- * Platform admins: grant promotional credits with a reason (shown to the merchant, audited).
+ * Credits used, as chart series: captures net of refunds, releases apart, delivered and failed outputs, and
+ * the burn rate with a projected run-out date (ranges up to two years).
  */
-export const adminGrantCredits = <ThrowOnError extends boolean = false>(options: Options<AdminGrantCreditsData, ThrowOnError>) => (options.client ?? client).post<AdminGrantCreditsResponses, AdminGrantCreditsErrors, ThrowOnError>({
-    url: '/api/v1/admin/organizations/{organization_id}/credit-grants',
-    ...options,
-    headers: {
-        'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
+export const getUsageSummary = <ThrowOnError extends boolean = false>(options?: Options<GetUsageSummaryData, ThrowOnError>) => (options?.client ?? client).get<GetUsageSummaryResponses, GetUsageSummaryErrors, ThrowOnError>({ url: '/api/v1/usage/summary', ...options });
 
 /**
- * Admin Adjust Credits
+ * Get Job Costs
  *
- * Platform admins: add or remove credits with a reason; removing below zero available is refused.
+ * One job's cost: the quote (operation x quantity x unit cost) and what each item captured and released.
  */
-export const adminAdjustCredits = <ThrowOnError extends boolean = false>(options: Options<AdminAdjustCreditsData, ThrowOnError>) => (options.client ?? client).post<AdminAdjustCreditsResponses, AdminAdjustCreditsErrors, ThrowOnError>({
-    url: '/api/v1/admin/organizations/{organization_id}/credit-adjustments',
+export const getJobCosts = <ThrowOnError extends boolean = false>(options: Options<GetJobCostsData, ThrowOnError>) => (options.client ?? client).get<GetJobCostsResponses, GetJobCostsErrors, ThrowOnError>({ url: '/api/v1/usage/jobs/{job_id}', ...options });
+
+/**
+ * Get Usage Settings
+ *
+ * The workspace's time zone for usage days and digests, and its low-balance alert thresholds.
+ */
+export const getUsageSettings = <ThrowOnError extends boolean = false>(options?: Options<GetUsageSettingsData, ThrowOnError>) => (options?.client ?? client).get<GetUsageSettingsResponses, GetUsageSettingsErrors, ThrowOnError>({ url: '/api/v1/usage/settings', ...options });
+
+/**
+ * Update Usage Settings
+ *
+ * Set the time zone and the low-balance thresholds (percent of the last top-up, absolute credits); admins.
+ */
+export const updateUsageSettings = <ThrowOnError extends boolean = false>(options: Options<UpdateUsageSettingsData, ThrowOnError>) => (options.client ?? client).put<UpdateUsageSettingsResponses, UpdateUsageSettingsErrors, ThrowOnError>({
+    url: '/api/v1/usage/settings',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -652,20 +760,6 @@ export const quoteGeneration = <ThrowOnError extends boolean = false>(options: O
 export const getGeneration = <ThrowOnError extends boolean = false>(options: Options<GetGenerationData, ThrowOnError>) => (options.client ?? client).get<GetGenerationResponses, GetGenerationErrors, ThrowOnError>({ url: '/api/v1/generations/{job_id}', ...options });
 
 /**
- * List Assets
- *
- * Generated assets, newest first (cursor-paged), optionally of one product or one job.
- */
-export const listAssets = <ThrowOnError extends boolean = false>(options?: Options<ListAssetsData, ThrowOnError>) => (options?.client ?? client).get<ListAssetsResponses, ListAssetsErrors, ThrowOnError>({ url: '/api/v1/assets', ...options });
-
-/**
- * Get Asset
- *
- * One asset with its prompt, resolved settings and their sources, provider, model, seed and cost.
- */
-export const getAsset = <ThrowOnError extends boolean = false>(options: Options<GetAssetData, ThrowOnError>) => (options.client ?? client).get<GetAssetResponses, GetAssetErrors, ThrowOnError>({ url: '/api/v1/assets/{asset_id}', ...options });
-
-/**
  * List Flows
  *
  * Saved single-product studio sessions (not the ones inside collections), newest first.
@@ -792,6 +886,107 @@ export const generateCollection = <ThrowOnError extends boolean = false>(options
 });
 
 /**
+ * Edit Options
+ *
+ * The edit operations with their parameters and cost, the crop presets, and the exact adjustment formulas
+ * (for a live preview that matches the server's result).
+ */
+export const editOptions = <ThrowOnError extends boolean = false>(options?: Options<EditOptionsData, ThrowOnError>) => (options?.client ?? client).get<EditOptionsResponses, EditOptionsErrors, ThrowOnError>({ url: '/api/v1/assets/edit-options', ...options });
+
+/**
+ * List Assets
+ *
+ * Assets, newest first (cursor-paged), filtered by type, review state, product, job, collection, store sync
+ * state or prompt text; `deleted=true` lists the trash.
+ */
+export const listAssets = <ThrowOnError extends boolean = false>(options?: Options<ListAssetsData, ThrowOnError>) => (options?.client ?? client).get<ListAssetsResponses, ListAssetsErrors, ThrowOnError>({ url: '/api/v1/assets', ...options });
+
+/**
+ * Batch Assets
+ *
+ * One action on up to 500 assets, with a result per asset: ids that are unknown, in another workspace or in
+ * the wrong state are reported as failures; the others are done together. (`publish` comes with store sync.)
+ */
+export const batchAssets = <ThrowOnError extends boolean = false>(options: Options<BatchAssetsData, ThrowOnError>) => (options.client ?? client).post<BatchAssetsResponses, BatchAssetsErrors, ThrowOnError>({
+    url: '/api/v1/assets/batch',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Asset
+ *
+ * Move the asset to the trash: restorable for 30 days, then it and its files are removed for good.
+ */
+export const deleteAsset = <ThrowOnError extends boolean = false>(options: Options<DeleteAssetData, ThrowOnError>) => (options.client ?? client).delete<DeleteAssetResponses, DeleteAssetErrors, ThrowOnError>({ url: '/api/v1/assets/{asset_id}', ...options });
+
+/**
+ * Get Asset
+ *
+ * One asset with its prompt, resolved settings and their sources, provider, model, seed, cost and review
+ * state (also when it is in the trash). The `ETag` header (and `version`) is what PATCH expects back.
+ */
+export const getAsset = <ThrowOnError extends boolean = false>(options: Options<GetAssetData, ThrowOnError>) => (options.client ?? client).get<GetAssetResponses, GetAssetErrors, ThrowOnError>({ url: '/api/v1/assets/{asset_id}', ...options });
+
+/**
+ * Update Asset
+ *
+ * Pin, favorite, approve or reject (who and when are recorded). Name the version you read, as `If-Match` or
+ * `version`: if someone changed the asset since, nothing is written and 412 `version_conflict` says the
+ * current version.
+ */
+export const updateAsset = <ThrowOnError extends boolean = false>(options: Options<UpdateAssetData, ThrowOnError>) => (options.client ?? client).patch<UpdateAssetResponses, UpdateAssetErrors, ThrowOnError>({
+    url: '/api/v1/assets/{asset_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Restore Asset
+ *
+ * Take the asset out of the trash (within 30 days of its deletion; 410 after).
+ */
+export const restoreAsset = <ThrowOnError extends boolean = false>(options: Options<RestoreAssetData, ThrowOnError>) => (options.client ?? client).post<RestoreAssetResponses, RestoreAssetErrors, ThrowOnError>({ url: '/api/v1/assets/{asset_id}/restore', ...options });
+
+/**
+ * Asset Revisions
+ *
+ * The revision chain the asset belongs to: the generated original and every edit made from it, oldest
+ * first (each with `parent_id`).
+ */
+export const assetRevisions = <ThrowOnError extends boolean = false>(options: Options<AssetRevisionsData, ThrowOnError>) => (options.client ?? client).get<AssetRevisionsResponses, AssetRevisionsErrors, ThrowOnError>({ url: '/api/v1/assets/{asset_id}/revisions', ...options });
+
+/**
+ * Download Asset
+ *
+ * Redirect (307) to a signed, time-limited URL of the original file or its WebP preview.
+ */
+export const downloadAsset = <ThrowOnError extends boolean = false>(options: Options<DownloadAssetData, ThrowOnError>) => (options.client ?? client).get<unknown, DownloadAssetErrors, ThrowOnError>({ url: '/api/v1/assets/{asset_id}/download', ...options });
+
+/**
+ * Edit Asset
+ *
+ * Make a revision; the asset itself never changes. Crop, resize, rotate, flip and adjust are done at once and
+ * free (201 with the new asset, whose `parent_id` is this one). AI edits, upscale and background removal are
+ * jobs (202): the cost is held now (402 when short), captured when the image is delivered and released if it
+ * fails. Parameters per operation: GET /assets/edit-options.
+ */
+export const editAsset = <ThrowOnError extends boolean = false>(options: Options<EditAssetData, ThrowOnError>) => (options.client ?? client).post<EditAssetResponses, EditAssetErrors, ThrowOnError>({
+    url: '/api/v1/assets/{asset_id}/edits',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Start Shopify Install
  *
  * Start connecting a Shopify store: send the merchant to the returned URL to approve the app.
@@ -904,6 +1099,57 @@ export const importStoreProducts = <ThrowOnError extends boolean = false>(option
         ...options.headers
     }
 });
+
+/**
+ * Publish Assets
+ *
+ * Publish up to 500 assets, each to its own product (or all to `product_id`): one sync per asset, with a
+ * result per asset (a refused asset carries the same problem code the single publish would answer).
+ */
+export const publishAssets = <ThrowOnError extends boolean = false>(options: Options<PublishAssetsData, ThrowOnError>) => (options.client ?? client).post<PublishAssetsResponses, PublishAssetsErrors, ThrowOnError>({
+    url: '/api/v1/assets/publish',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Unpublish Asset
+ *
+ * Remove the asset's image from the store product it was published to.
+ */
+export const unpublishAsset = <ThrowOnError extends boolean = false>(options: Options<UnpublishAssetData, ThrowOnError>) => (options.client ?? client).delete<UnpublishAssetResponses, UnpublishAssetErrors, ThrowOnError>({ url: '/api/v1/assets/{asset_id}/publish', ...options });
+
+/**
+ * Publish Asset
+ *
+ * Publish an approved image to its store product (or `product_id`, of the same store). Follow the returned
+ * sync record (or the asset's `sync_state`); publishing again never adds a second image.
+ */
+export const publishAsset = <ThrowOnError extends boolean = false>(options: Options<PublishAssetData, ThrowOnError>) => (options.client ?? client).post<PublishAssetResponses, PublishAssetErrors, ThrowOnError>({
+    url: '/api/v1/assets/{asset_id}/publish',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Asset Sync Records
+ *
+ * Every publish and removal of the asset, newest first, with attempts, store ids and failure reasons.
+ */
+export const listAssetSyncRecords = <ThrowOnError extends boolean = false>(options: Options<ListAssetSyncRecordsData, ThrowOnError>) => (options.client ?? client).get<ListAssetSyncRecordsResponses, ListAssetSyncRecordsErrors, ThrowOnError>({ url: '/api/v1/assets/{asset_id}/sync-records', ...options });
+
+/**
+ * Retry Sync Record
+ *
+ * Queue a failed sync again; it resumes from where it stopped.
+ */
+export const retrySyncRecord = <ThrowOnError extends boolean = false>(options: Options<RetrySyncRecordData, ThrowOnError>) => (options.client ?? client).post<RetrySyncRecordResponses, RetrySyncRecordErrors, ThrowOnError>({ url: '/api/v1/sync-records/{sync_record_id}/retry', ...options });
 
 /**
  * Receive Shopify Webhook

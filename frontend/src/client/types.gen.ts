@@ -37,6 +37,179 @@ export type ActorOut = {
 export type ActorType = 'system' | 'user' | 'api_key' | 'platform_admin';
 
 /**
+ * AdminCostsOut
+ */
+export type AdminCostsOut = {
+    /**
+     * From
+     */
+    from: string;
+    /**
+     * To
+     */
+    to: string;
+    /**
+     * Credit Value Micros
+     *
+     * What one credit is valued at (the cheapest pack's price).
+     */
+    credit_value_micros: number;
+    /**
+     * Rows
+     */
+    rows: Array<ProviderCostOut>;
+    /**
+     * Margins
+     */
+    margins: Array<OperationMarginOut>;
+    /**
+     * Total Cost Micros
+     */
+    total_cost_micros: number;
+    /**
+     * Total Revenue Micros
+     */
+    total_revenue_micros: number;
+};
+
+/**
+ * AdminJobOut
+ */
+export type AdminJobOut = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Organization Id
+     */
+    organization_id: string;
+    /**
+     * Organization Name
+     */
+    organization_name: string;
+    kind: JobKind;
+    status: JobStatus;
+    /**
+     * Provider
+     */
+    provider: string | null;
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Max Attempts
+     */
+    max_attempts: number;
+    /**
+     * Error Code
+     */
+    error_code: string | null;
+    /**
+     * Error Message
+     */
+    error_message: string | null;
+    /**
+     * Progress Total
+     */
+    progress_total: number;
+    /**
+     * Progress Done
+     */
+    progress_done: number;
+    /**
+     * Progress Failed
+     */
+    progress_failed: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Failed Items
+     */
+    failed_items: Array<FailedItemOut>;
+    /**
+     * Retried By Job Id
+     *
+     * The job that re-ran its failed items, if any.
+     */
+    retried_by_job_id: string | null;
+};
+
+/**
+ * AdminMemberOut
+ */
+export type AdminMemberOut = {
+    /**
+     * User Id
+     */
+    user_id: string;
+    /**
+     * Email
+     */
+    email: string;
+    /**
+     * Name
+     */
+    name: string;
+    role: Role;
+    /**
+     * Joined At
+     */
+    joined_at: string;
+};
+
+/**
+ * AdminOrganizationDetailOut
+ */
+export type AdminOrganizationDetailOut = {
+    organization: AdminOrganizationOut;
+    /**
+     * Time Zone
+     */
+    time_zone: string;
+    subscription: AdminSubscriptionOut | null;
+    balance: BalanceOut;
+    /**
+     * Ledger
+     *
+     * The latest 50 entries, newest first.
+     */
+    ledger: Array<EntryOut>;
+    /**
+     * The last 30 days per local day.
+     */
+    usage: UsageSummaryOut;
+    usage_by_operation: UsageSummaryOut;
+    /**
+     * Members
+     */
+    members: Array<AdminMemberOut>;
+    /**
+     * Stores
+     */
+    stores: Array<AdminStoreOut>;
+    /**
+     * Recent Jobs
+     */
+    recent_jobs: Array<JobOut>;
+    /**
+     * Failed Jobs
+     */
+    failed_jobs: Array<JobOut>;
+    /**
+     * Support Access
+     */
+    support_access: Array<SupportAccessOut>;
+};
+
+/**
  * AdminOrganizationOut
  */
 export type AdminOrganizationOut = {
@@ -56,6 +229,80 @@ export type AdminOrganizationOut = {
      * Member Count
      */
     member_count: number;
+    /**
+     * Plan Code
+     */
+    plan_code: string;
+    /**
+     * Subscription Status
+     */
+    subscription_status: string | null;
+    /**
+     * Available
+     *
+     * Available credits now.
+     */
+    available: number;
+    /**
+     * Usage 30D
+     *
+     * Net credits used over the last 30 days.
+     */
+    usage_30d: number;
+};
+
+/**
+ * AdminStoreOut
+ */
+export type AdminStoreOut = {
+    /**
+     * Id
+     */
+    id: string;
+    kind: StoreKind;
+    /**
+     * Shop Domain
+     */
+    shop_domain: string;
+    status: StoreStatus;
+    /**
+     * Last Synced At
+     */
+    last_synced_at: string | null;
+};
+
+/**
+ * AdminSubscriptionOut
+ */
+export type AdminSubscriptionOut = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Status
+     */
+    status: string;
+    /**
+     * Plan Code
+     */
+    plan_code: string;
+    /**
+     * Interval
+     */
+    interval: string;
+    /**
+     * Current Period Start
+     */
+    current_period_start: string;
+    /**
+     * Current Period End
+     */
+    current_period_end: string;
+    /**
+     * Cancel At Period End
+     */
+    cancel_at_period_end: boolean;
 };
 
 /**
@@ -157,6 +404,12 @@ export type AssetOut = {
      */
     product_id: string | null;
     /**
+     * Product Ids
+     *
+     * The products the asset shows.
+     */
+    product_ids: Array<string>;
+    /**
      * Job Id
      */
     job_id: string | null;
@@ -164,6 +417,16 @@ export type AssetOut = {
      * Parent Asset Id
      */
     parent_asset_id: string | null;
+    /**
+     * Parent Id
+     *
+     * The asset this one is an edit of (same as parent_asset_id).
+     */
+    parent_id: string | null;
+    /**
+     * For a revision: the edit that made it from its parent.
+     */
+    edit: EditInfo | null;
     /**
      * Width
      */
@@ -234,7 +497,15 @@ export type AssetOut = {
     favorite: boolean;
     approval: Approval;
     /**
+     * Approved By User Id
+     *
+     * Who approved or rejected it (null for an API key).
+     */
+    approved_by_user_id: string | null;
+    /**
      * Approved At
+     *
+     * When it was approved or rejected.
      */
     approved_at: string | null;
     sync_state: AssetSyncState;
@@ -242,6 +513,28 @@ export type AssetOut = {
      * Sync Error
      */
     sync_error: string | null;
+    /**
+     * External Id
+     */
+    external_id: string | null;
+    /**
+     * Version
+     *
+     * Bumped by every change; send it back (or the ETag) to PATCH.
+     */
+    version: number;
+    /**
+     * Deleted At
+     *
+     * When it went to the trash (null when it is not there).
+     */
+    deleted_at: string | null;
+    /**
+     * Purge At
+     *
+     * When a trashed asset and its files are removed for good.
+     */
+    purge_at: string | null;
     /**
      * Preview Url
      *
@@ -283,6 +576,56 @@ export type AssetSyncState = 'not_synced' | 'pending' | 'synced' | 'failed';
  * AssetType
  */
 export type AssetType = 'image' | 'video';
+
+/**
+ * AuditEntryOut
+ */
+export type AuditEntryOut = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Organization Id
+     */
+    organization_id: string | null;
+    /**
+     * Actor User Id
+     */
+    actor_user_id: string | null;
+    /**
+     * Actor Api Key Id
+     */
+    actor_api_key_id: string | null;
+    /**
+     * Action
+     */
+    action: string;
+    /**
+     * Target Type
+     */
+    target_type: string;
+    /**
+     * Target Id
+     */
+    target_id: string | null;
+    /**
+     * Before
+     */
+    before: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * After
+     */
+    after: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+};
 
 /**
  * AuthSession
@@ -336,6 +679,138 @@ export type BalanceOut = {
 };
 
 /**
+ * BatchAction
+ */
+export type BatchAction = 'approve' | 'reject' | 'pin' | 'unpin' | 'favorite' | 'unfavorite' | 'delete' | 'restore';
+
+/**
+ * BatchError
+ */
+export type BatchError = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Detail
+     */
+    detail: string;
+};
+
+/**
+ * BatchItemError
+ */
+export type BatchItemError = {
+    /**
+     * Status
+     */
+    status: number;
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Detail
+     */
+    detail: string;
+};
+
+/**
+ * BatchOut
+ */
+export type BatchOut = {
+    action: BatchAction;
+    /**
+     * Succeeded
+     */
+    succeeded: number;
+    /**
+     * Failed
+     */
+    failed: number;
+    /**
+     * Results
+     *
+     * One per distinct id, in the order sent.
+     */
+    results: Array<BatchResult>;
+};
+
+/**
+ * BatchPublishItem
+ */
+export type BatchPublishItem = {
+    /**
+     * Asset Id
+     */
+    asset_id: string;
+    record: SyncRecordOut | null;
+    error: BatchItemError | null;
+};
+
+/**
+ * BatchPublishOut
+ */
+export type BatchPublishOut = {
+    /**
+     * Items
+     */
+    items: Array<BatchPublishItem>;
+    /**
+     * Queued
+     */
+    queued: number;
+    /**
+     * Refused
+     */
+    refused: number;
+};
+
+/**
+ * BatchPublishRequest
+ */
+export type BatchPublishRequest = {
+    /**
+     * Asset Ids
+     */
+    asset_ids: Array<string>;
+    /**
+     * Product Id
+     *
+     * Publish every asset to this store product.
+     */
+    product_id?: string | null;
+};
+
+/**
+ * BatchRequest
+ */
+export type BatchRequest = {
+    action: BatchAction;
+    /**
+     * Asset Ids
+     *
+     * Up to 500 ids.
+     */
+    asset_ids: Array<string>;
+};
+
+/**
+ * BatchResult
+ */
+export type BatchResult = {
+    /**
+     * Asset Id
+     */
+    asset_id: string;
+    /**
+     * Ok
+     */
+    ok: boolean;
+    error?: BatchError | null;
+};
+
+/**
  * BubbleIn
  *
  * One scene bubble: a preset or your own words (`value` wins when both are given).
@@ -378,6 +853,40 @@ export type BubbleOptionOut = {
  * BubbleType
  */
 export type BubbleType = 'style' | 'lighting' | 'camera_angle' | 'mood' | 'props' | 'background' | 'human_interaction' | 'color_palette' | 'reference' | 'custom';
+
+/**
+ * BurnOut
+ */
+export type BurnOut = {
+    /**
+     * Window Days
+     *
+     * The trailing window the rate is measured over.
+     */
+    window_days: number;
+    /**
+     * Credits Per Day
+     *
+     * Net credits used per day over the window.
+     */
+    credits_per_day: number;
+    /**
+     * Available
+     */
+    available: number;
+    /**
+     * Days Left
+     *
+     * At this pace; null when nothing is being used.
+     */
+    days_left: number | null;
+    /**
+     * Runs Out On
+     *
+     * Projected local date the available credits run out.
+     */
+    runs_out_on: string | null;
+};
 
 /**
  * CategoryOut
@@ -633,40 +1142,6 @@ export type CollectionSummary = {
      * Updated At
      */
     updated_at: string;
-};
-
-/**
- * CostLineOut
- */
-export type CostLineOut = {
-    /**
-     * Operation
-     */
-    operation: string;
-    /**
-     * Parameter
-     */
-    parameter: string | null;
-    /**
-     * Variant
-     */
-    variant: string | null;
-    /**
-     * Unit
-     */
-    unit: string;
-    /**
-     * Unit Credits
-     */
-    unit_credits: number;
-    /**
-     * Quantity
-     */
-    quantity: number;
-    /**
-     * Credits
-     */
-    credits: number;
 };
 
 /**
@@ -941,6 +1416,124 @@ export type CreditGrantRequest = {
 };
 
 /**
+ * EditInfo
+ */
+export type EditInfo = {
+    /**
+     * Operation
+     */
+    operation: string;
+    /**
+     * Params
+     */
+    params: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * EditJobOut
+ */
+export type EditJobOut = {
+    job: JobOut;
+    /**
+     * Source Asset Id
+     */
+    source_asset_id: string;
+    /**
+     * Operation
+     */
+    operation: string;
+    /**
+     * Credits Held
+     */
+    credits_held: number;
+};
+
+/**
+ * EditOperationOut
+ */
+export type EditOperationOut = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Instant
+     *
+     * Instant (201, a new asset now, free) or an AI job (202, paid).
+     */
+    instant: boolean;
+    /**
+     * Cost Operation
+     *
+     * The cost table's operation (GET /credits/costs).
+     */
+    cost_operation: string;
+    /**
+     * Params Schema
+     *
+     * JSON schema of `params`.
+     */
+    params_schema: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * EditOptionsOut
+ */
+export type EditOptionsOut = {
+    /**
+     * Operations
+     */
+    operations: Array<EditOperationOut>;
+    /**
+     * Aspect Presets
+     */
+    aspect_presets: Array<string>;
+    /**
+     * Adjustments
+     *
+     * The adjustment formulas, exactly as the server computes them.
+     */
+    adjustments: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * EditRequest
+ *
+ * `params` depend on the operation (GET /assets/edit-options describes them):
+ *
+ * - crop: {x, y, width, height} in pixels, or {aspect: "4:5"} for the largest centred box of that ratio
+ * - resize: {width?, height?}: one keeps the aspect, both fit inside that box; only smaller
+ * - rotate: {degrees: 90|180|270} clockwise; flip: {direction: horizontal|vertical}
+ * - adjust: {exposure?, brightness?, contrast?, saturation?, warmth?, sharpness?} (formulas in edit-options)
+ * - ai_edit: {instruction, mask?} (mask: base64 PNG, white where the image may change) — 1 credit
+ * - upscale: {quality: "2k"|"4k"} — 1 or 2 credits; remove_background: {} — 1 credit
+ */
+export type EditRequest = {
+    /**
+     * Operation
+     */
+    operation: 'crop' | 'resize' | 'rotate' | 'flip' | 'adjust' | 'ai_edit' | 'upscale' | 'remove_background';
+    /**
+     * Params
+     */
+    params?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Provider
+     *
+     * AI operations: default the workspace's provider if it can, else local.
+     */
+    provider?: string | null;
+};
+
+/**
  * EntryOut
  */
 export type EntryOut = {
@@ -1027,6 +1620,54 @@ export type ExpiringSoonOut = {
      * Window Days
      */
     window_days?: number;
+};
+
+/**
+ * FailedItemOut
+ */
+export type FailedItemOut = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Position
+     */
+    position: number;
+    /**
+     * Product Id
+     */
+    product_id: string | null;
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Credits
+     */
+    credits: number;
+    /**
+     * Error Code
+     */
+    error_code: string | null;
+    /**
+     * Error Message
+     */
+    error_message: string | null;
+    /**
+     * Prompt
+     */
+    prompt: string | null;
+    /**
+     * Settings
+     */
+    settings: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Provider
+     */
+    provider: string | null;
 };
 
 /**
@@ -1493,9 +2134,124 @@ export type InvoiceOut = {
 };
 
 /**
+ * ItemCostOut
+ */
+export type ItemCostOut = {
+    /**
+     * Item Key
+     */
+    item_key: string;
+    /**
+     * Position
+     */
+    position: number | null;
+    /**
+     * Product Id
+     */
+    product_id: string | null;
+    /**
+     * Status
+     */
+    status: string | null;
+    /**
+     * Credits
+     *
+     * What delivering the item costs (its quoted unit cost).
+     */
+    credits: number;
+    /**
+     * Captured
+     */
+    captured: number;
+    /**
+     * Released
+     */
+    released: number;
+    /**
+     * Refunded
+     */
+    refunded: number;
+};
+
+/**
  * ItemStatus
  */
 export type ItemStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'canceled';
+
+/**
+ * JobCostsOut
+ */
+export type JobCostsOut = {
+    /**
+     * Job Id
+     */
+    job_id: string;
+    kind: JobKind;
+    status: JobStatus;
+    /**
+     * Quoted
+     *
+     * Credits held when the job started (the quote).
+     */
+    quoted: number;
+    /**
+     * Captured
+     */
+    captured: number;
+    /**
+     * Released
+     */
+    released: number;
+    /**
+     * Refunded
+     */
+    refunded: number;
+    /**
+     * Breakdown
+     *
+     * The quote: operation x quantity x unit cost.
+     */
+    breakdown: Array<ApiUsageSchemasCostLineOut>;
+    /**
+     * Items
+     */
+    items: Array<ItemCostOut>;
+    /**
+     * Entries
+     */
+    entries: Array<JobEntryOut>;
+};
+
+/**
+ * JobEntryOut
+ */
+export type JobEntryOut = {
+    /**
+     * Id
+     */
+    id: string;
+    type: EntryType;
+    /**
+     * Amount
+     */
+    amount: number;
+    /**
+     * Held Delta
+     */
+    held_delta: number;
+    /**
+     * Item Key
+     */
+    item_key: string | null;
+    /**
+     * Reason
+     */
+    reason: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+};
 
 /**
  * JobError
@@ -1814,6 +2570,46 @@ export type NotificationPage = {
 };
 
 /**
+ * OperationMarginOut
+ */
+export type OperationMarginOut = {
+    /**
+     * Operation
+     *
+     * Job kind (image, video, ...).
+     */
+    operation: string;
+    /**
+     * Provider Cost Micros
+     */
+    provider_cost_micros: number;
+    /**
+     * Credits Captured
+     *
+     * Net credits captured for the same work over the same days.
+     */
+    credits_captured: number;
+    /**
+     * Delivered
+     */
+    delivered: number;
+    /**
+     * Revenue Micros
+     *
+     * credits_captured x credit value.
+     */
+    revenue_micros: number;
+    /**
+     * Gross Margin Micros
+     */
+    gross_margin_micros: number;
+    /**
+     * Gross Margin Percent
+     */
+    gross_margin_percent: number | null;
+};
+
+/**
  * OptionOut
  */
 export type OptionOut = {
@@ -1931,6 +2727,20 @@ export type PackPrice = {
 };
 
 /**
+ * Page[AdminJobOut]
+ */
+export type PageAdminJobOut = {
+    /**
+     * Items
+     */
+    items: Array<AdminJobOut>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+};
+
+/**
  * Page[AdminOrganizationOut]
  */
 export type PageAdminOrganizationOut = {
@@ -1952,6 +2762,20 @@ export type PageApiKeyOut = {
      * Items
      */
     items: Array<ApiKeyOut>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+};
+
+/**
+ * Page[AuditEntryOut]
+ */
+export type PageAuditEntryOut = {
+    /**
+     * Items
+     */
+    items: Array<AuditEntryOut>;
     /**
      * Next Cursor
      */
@@ -2399,6 +3223,54 @@ export type ProductOut = {
 export type ProductSource = 'uploaded' | 'imported';
 
 /**
+ * ProviderCostOut
+ */
+export type ProviderCostOut = {
+    /**
+     * Day
+     */
+    day: string;
+    /**
+     * Provider
+     */
+    provider: string;
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Operation
+     *
+     * The provider operation (e.g. image.generate).
+     */
+    operation: string;
+    /**
+     * Job Kind
+     *
+     * The kind of job the calls were made for ('' when none).
+     */
+    job_kind: string;
+    /**
+     * Calls
+     */
+    calls: number;
+    /**
+     * Failed Calls
+     */
+    failed_calls: number;
+    /**
+     * Cost Micros
+     *
+     * Provider spend in millionths of a US dollar.
+     */
+    cost_micros: number;
+    /**
+     * Average Duration Ms
+     */
+    average_duration_ms: number;
+};
+
+/**
  * ProviderOptionOut
  */
 export type ProviderOptionOut = {
@@ -2429,6 +3301,30 @@ export type ProviderOptionOut = {
 };
 
 /**
+ * PublishRequest
+ */
+export type PublishRequest = {
+    /**
+     * Product Id
+     *
+     * Another product of the same store to add the image to (default: the asset's).
+     */
+    product_id?: string | null;
+    /**
+     * Position
+     *
+     * 1-based place among the product's images (default: last).
+     */
+    position?: number | null;
+    /**
+     * Alt
+     *
+     * Alt text (default: the product's name).
+     */
+    alt?: string | null;
+};
+
+/**
  * QuoteOut
  */
 export type QuoteOut = {
@@ -2439,7 +3335,7 @@ export type QuoteOut = {
     /**
      * Breakdown
      */
-    breakdown: Array<CostLineOut>;
+    breakdown: Array<ApiCreditsSchemasCostLineOut>;
     /**
      * Available
      */
@@ -2510,6 +3406,53 @@ export type RemoteProductPage = {
      * Next Cursor
      */
     next_cursor?: string | null;
+};
+
+/**
+ * RetryJobOut
+ */
+export type RetryJobOut = {
+    /**
+     * Source Job Id
+     */
+    source_job_id: string;
+    job: JobOut;
+    /**
+     * Retried Items
+     */
+    retried_items: number;
+    /**
+     * Credits Held
+     */
+    credits_held: number;
+};
+
+/**
+ * RetryJobRequest
+ */
+export type RetryJobRequest = {
+    /**
+     * Reason
+     */
+    reason: string;
+};
+
+/**
+ * RevisionsOut
+ */
+export type RevisionsOut = {
+    /**
+     * Root Id
+     *
+     * The first asset of the chain (the generated one).
+     */
+    root_id: string;
+    /**
+     * Items
+     *
+     * The root and every edit made from it or its edits, oldest first.
+     */
+    items: Array<AssetOut>;
 };
 
 /**
@@ -2796,6 +3739,183 @@ export type SubscriptionOut = {
 };
 
 /**
+ * SupportAccessOut
+ */
+export type SupportAccessOut = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Organization Id
+     */
+    organization_id: string;
+    /**
+     * Admin User Id
+     */
+    admin_user_id: string;
+    /**
+     * Admin Name
+     */
+    admin_name: string;
+    /**
+     * Admin Email
+     */
+    admin_email: string;
+    /**
+     * Reason
+     */
+    reason: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Expires At
+     */
+    expires_at: string;
+    /**
+     * Ended At
+     */
+    ended_at: string | null;
+    /**
+     * Active
+     */
+    active: boolean;
+};
+
+/**
+ * SupportAccessRequest
+ */
+export type SupportAccessRequest = {
+    /**
+     * Reason
+     */
+    reason: string;
+    /**
+     * Minutes
+     *
+     * How long the access lasts (at most 4 hours).
+     */
+    minutes?: number;
+};
+
+/**
+ * SyncAction
+ */
+export type SyncAction = 'publish' | 'unpublish';
+
+/**
+ * SyncRecordOut
+ */
+export type SyncRecordOut = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Asset Id
+     */
+    asset_id: string;
+    /**
+     * Store Connection Id
+     */
+    store_connection_id: string | null;
+    /**
+     * Product Id
+     */
+    product_id: string | null;
+    /**
+     * Job Id
+     */
+    job_id: string | null;
+    action: SyncAction;
+    status: SyncStatus;
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * External Product Id
+     */
+    external_product_id: string | null;
+    /**
+     * External Media Id
+     */
+    external_media_id: string | null;
+    /**
+     * Error Code
+     *
+     * Why it failed: e.g. remote_product_not_found, image_rejected.
+     */
+    error_code: string | null;
+    /**
+     * Error Message
+     */
+    error_message: string | null;
+    /**
+     * Retryable
+     *
+     * A failed sync can be queued again (POST /sync-records/{id}/retry).
+     */
+    retryable: boolean;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Started At
+     */
+    started_at: string | null;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+};
+
+/**
+ * SyncRecordPage
+ */
+export type SyncRecordPage = {
+    /**
+     * Items
+     */
+    items: Array<SyncRecordOut>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+};
+
+/**
+ * SyncStatus
+ */
+export type SyncStatus = 'pending' | 'running' | 'succeeded' | 'failed';
+
+/**
+ * UpdateAssetRequest
+ *
+ * Only the fields sent change. Name the version you read: `version` here or the ETag as `If-Match`.
+ */
+export type UpdateAssetRequest = {
+    /**
+     * Pinned
+     */
+    pinned?: boolean | null;
+    /**
+     * Favorite
+     */
+    favorite?: boolean | null;
+    approval?: Approval | null;
+    /**
+     * Version
+     *
+     * The version you read (or send If-Match).
+     */
+    version?: number | null;
+};
+
+/**
  * UpdateCategoryRequest
  *
  * Only the fields sent change; `parent_id: null` moves the category to the top level.
@@ -3001,6 +4121,24 @@ export type UpdateStoreRequest = {
 };
 
 /**
+ * UpdateUsageSettingsRequest
+ */
+export type UpdateUsageSettingsRequest = {
+    /**
+     * Time Zone
+     */
+    time_zone?: string | null;
+    /**
+     * Low Balance Percents
+     */
+    low_balance_percents?: Array<number> | null;
+    /**
+     * Low Balance Absolute
+     */
+    low_balance_absolute?: Array<number> | null;
+};
+
+/**
  * Usage
  */
 export type Usage = {
@@ -3024,6 +4162,178 @@ export type Usage = {
      * Credits Available
      */
     credits_available: number;
+};
+
+/**
+ * UsagePointOut
+ */
+export type UsagePointOut = {
+    /**
+     * Captured
+     *
+     * Credits charged for delivered outputs.
+     */
+    captured: number;
+    /**
+     * Refunded
+     *
+     * Credits given back for delivered outputs later refunded.
+     */
+    refunded: number;
+    /**
+     * Net
+     *
+     * captured - refunded: what the period actually cost.
+     */
+    net: number;
+    /**
+     * Released
+     *
+     * Credits reserved and returned unused (failed or canceled work); not usage.
+     */
+    released: number;
+    /**
+     * Delivered
+     *
+     * Outputs delivered and not refunded.
+     */
+    delivered: number;
+    /**
+     * Failed
+     *
+     * Outputs that failed (their credits were released).
+     */
+    failed: number;
+    /**
+     * Key
+     *
+     * Period start (YYYY-MM-DD), operation, product id, member id or provider.
+     */
+    key: string | null;
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Period Start
+     *
+     * For day, week and month series: the local period's first day.
+     */
+    period_start: string | null;
+};
+
+/**
+ * UsageSettingsOut
+ */
+export type UsageSettingsOut = {
+    /**
+     * Time Zone
+     *
+     * IANA time zone of usage days and the weekly digest.
+     */
+    time_zone: string;
+    /**
+     * Low Balance Percents
+     *
+     * Alert when available falls under these % of the last top-up.
+     */
+    low_balance_percents: Array<number>;
+    /**
+     * Low Balance Absolute
+     *
+     * Alert when available falls to these credit levels.
+     */
+    low_balance_absolute: Array<number>;
+};
+
+/**
+ * UsageSummaryOut
+ */
+export type UsageSummaryOut = {
+    /**
+     * From
+     */
+    from: string;
+    /**
+     * To
+     */
+    to: string;
+    /**
+     * Time Zone
+     */
+    time_zone: string;
+    /**
+     * Group By
+     */
+    group_by: string;
+    /**
+     * Series
+     */
+    series: Array<UsagePointOut>;
+    totals: UsageTotalsOut;
+    burn: BurnOut;
+};
+
+/**
+ * UsageTotalsOut
+ */
+export type UsageTotalsOut = {
+    /**
+     * Captured
+     *
+     * Credits charged for delivered outputs.
+     */
+    captured: number;
+    /**
+     * Refunded
+     *
+     * Credits given back for delivered outputs later refunded.
+     */
+    refunded: number;
+    /**
+     * Net
+     *
+     * captured - refunded: what the period actually cost.
+     */
+    net: number;
+    /**
+     * Released
+     *
+     * Credits reserved and returned unused (failed or canceled work); not usage.
+     */
+    released: number;
+    /**
+     * Delivered
+     *
+     * Outputs delivered and not refunded.
+     */
+    delivered: number;
+    /**
+     * Failed
+     *
+     * Outputs that failed (their credits were released).
+     */
+    failed: number;
+    /**
+     * Delivered Images
+     */
+    delivered_images: number;
+    /**
+     * Delivered Videos
+     */
+    delivered_videos: number;
+    /**
+     * Failure Rate
+     *
+     * failed / (delivered + failed); null when nothing ran.
+     */
+    failure_rate: number | null;
+    /**
+     * Average Credits Per Asset
+     *
+     * net / delivered; null when nothing was delivered.
+     */
+    average_credits_per_asset: number | null;
 };
 
 /**
@@ -3154,6 +4464,560 @@ export type WooCommerceKeys = {
      */
     key_permissions: string;
 };
+
+/**
+ * CostLineOut
+ */
+export type ApiCreditsSchemasCostLineOut = {
+    /**
+     * Operation
+     */
+    operation: string;
+    /**
+     * Parameter
+     */
+    parameter: string | null;
+    /**
+     * Variant
+     */
+    variant: string | null;
+    /**
+     * Unit
+     */
+    unit: string;
+    /**
+     * Unit Credits
+     */
+    unit_credits: number;
+    /**
+     * Quantity
+     */
+    quantity: number;
+    /**
+     * Credits
+     */
+    credits: number;
+};
+
+/**
+ * CostLineOut
+ */
+export type ApiUsageSchemasCostLineOut = {
+    /**
+     * Operation
+     */
+    operation: string;
+    /**
+     * Parameter
+     */
+    parameter: string;
+    /**
+     * Variant
+     */
+    variant: string;
+    /**
+     * Unit Credits
+     */
+    unit_credits: number;
+    /**
+     * Quantity
+     */
+    quantity: number;
+    /**
+     * Credits
+     */
+    credits: number;
+};
+
+export type AdminListOrganizationsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Q
+         *
+         * Name, member email or store domain contains
+         */
+        q?: string | null;
+        /**
+         * Plan
+         *
+         * Plan code
+         */
+        plan?: string | null;
+        /**
+         * Subscription Status
+         *
+         * e.g. active, past_due
+         */
+        subscription_status?: string | null;
+        /**
+         * Sort
+         *
+         * created, name, usage (30 days) or balance
+         */
+        sort?: 'created' | 'name' | 'usage' | 'balance';
+        /**
+         * Order
+         */
+        order?: string;
+        /**
+         * Limit
+         *
+         * Items per page (max 200).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` from the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/admin/organizations';
+};
+
+export type AdminListOrganizationsErrors = {
+    /**
+     * not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AdminListOrganizationsError = AdminListOrganizationsErrors[keyof AdminListOrganizationsErrors];
+
+export type AdminListOrganizationsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageAdminOrganizationOut;
+};
+
+export type AdminListOrganizationsResponse = AdminListOrganizationsResponses[keyof AdminListOrganizationsResponses];
+
+export type AdminGetOrganizationData = {
+    body?: never;
+    path: {
+        /**
+         * Organization Id
+         */
+        organization_id: string;
+    };
+    query?: never;
+    url: '/api/v1/admin/organizations/{organization_id}';
+};
+
+export type AdminGetOrganizationErrors = {
+    /**
+     * organization_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AdminGetOrganizationError = AdminGetOrganizationErrors[keyof AdminGetOrganizationErrors];
+
+export type AdminGetOrganizationResponses = {
+    /**
+     * Successful Response
+     */
+    200: AdminOrganizationDetailOut;
+};
+
+export type AdminGetOrganizationResponse = AdminGetOrganizationResponses[keyof AdminGetOrganizationResponses];
+
+export type AdminListFailedJobsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Organization Id
+         *
+         * Only this workspace's jobs.
+         */
+        organization_id?: string | null;
+        /**
+         * Include Partial
+         *
+         * Also jobs that finished with some failed items.
+         */
+        include_partial?: boolean;
+        /**
+         * Limit
+         *
+         * Items per page (max 200).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` from the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/admin/jobs';
+};
+
+export type AdminListFailedJobsErrors = {
+    /**
+     * not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AdminListFailedJobsError = AdminListFailedJobsErrors[keyof AdminListFailedJobsErrors];
+
+export type AdminListFailedJobsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageAdminJobOut;
+};
+
+export type AdminListFailedJobsResponse = AdminListFailedJobsResponses[keyof AdminListFailedJobsResponses];
+
+export type AdminRetryFailedItemsData = {
+    body: RetryJobRequest;
+    path: {
+        /**
+         * Job Id
+         */
+        job_id: string;
+    };
+    query?: never;
+    url: '/api/v1/admin/jobs/{job_id}/retry';
+};
+
+export type AdminRetryFailedItemsErrors = {
+    /**
+     * insufficient_credits
+     */
+    402: unknown;
+    /**
+     * job_not_found
+     */
+    404: unknown;
+    /**
+     * job_already_retried, job_not_retryable
+     */
+    409: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AdminRetryFailedItemsError = AdminRetryFailedItemsErrors[keyof AdminRetryFailedItemsErrors];
+
+export type AdminRetryFailedItemsResponses = {
+    /**
+     * Successful Response
+     */
+    202: RetryJobOut;
+};
+
+export type AdminRetryFailedItemsResponse = AdminRetryFailedItemsResponses[keyof AdminRetryFailedItemsResponses];
+
+export type AdminProviderCostsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * From
+         *
+         * First UTC day (default: 30 days ago).
+         */
+        from?: string | null;
+        /**
+         * To
+         *
+         * Last UTC day, inclusive (default: today).
+         */
+        to?: string | null;
+        /**
+         * Credit Value Micros
+         *
+         * Value of a credit (default: cheapest pack).
+         */
+        credit_value_micros?: number | null;
+    };
+    url: '/api/v1/admin/costs';
+};
+
+export type AdminProviderCostsErrors = {
+    /**
+     * not_found
+     */
+    404: unknown;
+    /**
+     * invalid_usage_query
+     */
+    422: unknown;
+};
+
+export type AdminProviderCostsResponses = {
+    /**
+     * Successful Response
+     */
+    200: AdminCostsOut;
+};
+
+export type AdminProviderCostsResponse = AdminProviderCostsResponses[keyof AdminProviderCostsResponses];
+
+export type AdminAuditLogData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Actor User Id
+         */
+        actor_user_id?: string | null;
+        /**
+         * Organization Id
+         */
+        organization_id?: string | null;
+        /**
+         * Action
+         *
+         * Action, or its prefix (credits.)
+         */
+        action?: string | null;
+        /**
+         * From
+         *
+         * From this time (inclusive).
+         */
+        from?: string | null;
+        /**
+         * To
+         *
+         * Until this time (exclusive).
+         */
+        to?: string | null;
+        /**
+         * Limit
+         *
+         * Items per page (max 200).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` from the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/admin/audit-log';
+};
+
+export type AdminAuditLogErrors = {
+    /**
+     * not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AdminAuditLogError = AdminAuditLogErrors[keyof AdminAuditLogErrors];
+
+export type AdminAuditLogResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageAuditEntryOut;
+};
+
+export type AdminAuditLogResponse = AdminAuditLogResponses[keyof AdminAuditLogResponses];
+
+export type AdminOpenSupportAccessData = {
+    body: SupportAccessRequest;
+    path: {
+        /**
+         * Organization Id
+         */
+        organization_id: string;
+    };
+    query?: never;
+    url: '/api/v1/admin/organizations/{organization_id}/support-access';
+};
+
+export type AdminOpenSupportAccessErrors = {
+    /**
+     * organization_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AdminOpenSupportAccessError = AdminOpenSupportAccessErrors[keyof AdminOpenSupportAccessErrors];
+
+export type AdminOpenSupportAccessResponses = {
+    /**
+     * Successful Response
+     */
+    201: SupportAccessOut;
+};
+
+export type AdminOpenSupportAccessResponse = AdminOpenSupportAccessResponses[keyof AdminOpenSupportAccessResponses];
+
+export type AdminEndSupportAccessData = {
+    body?: never;
+    path: {
+        /**
+         * Grant Id
+         */
+        grant_id: string;
+    };
+    query?: never;
+    url: '/api/v1/admin/support-access/{grant_id}/end';
+};
+
+export type AdminEndSupportAccessErrors = {
+    /**
+     * support_access_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AdminEndSupportAccessError = AdminEndSupportAccessErrors[keyof AdminEndSupportAccessErrors];
+
+export type AdminEndSupportAccessResponses = {
+    /**
+     * Successful Response
+     */
+    200: SupportAccessOut;
+};
+
+export type AdminEndSupportAccessResponse = AdminEndSupportAccessResponses[keyof AdminEndSupportAccessResponses];
+
+export type AdminGrantCreditsData = {
+    body: CreditGrantRequest;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * Any unique string (a UUID is ideal). A retry with the same key and body returns the first response instead of doing the work twice; kept 24 hours.
+         */
+        'Idempotency-Key'?: string | null;
+    };
+    path: {
+        /**
+         * Organization Id
+         */
+        organization_id: string;
+    };
+    query?: never;
+    url: '/api/v1/admin/organizations/{organization_id}/credit-grants';
+};
+
+export type AdminGrantCreditsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * platform_admin_required
+     */
+    403: unknown;
+    /**
+     * organization_not_found
+     */
+    404: unknown;
+    /**
+     * idempotency_key_reused, idempotency_request_in_flight
+     */
+    409: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AdminGrantCreditsError = AdminGrantCreditsErrors[keyof AdminGrantCreditsErrors];
+
+export type AdminGrantCreditsResponses = {
+    /**
+     * Successful Response
+     */
+    201: CreditGrantOut;
+};
+
+export type AdminGrantCreditsResponse = AdminGrantCreditsResponses[keyof AdminGrantCreditsResponses];
+
+export type AdminAdjustCreditsData = {
+    body: CreditAdjustmentRequest;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * Any unique string (a UUID is ideal). A retry with the same key and body returns the first response instead of doing the work twice; kept 24 hours.
+         */
+        'Idempotency-Key'?: string | null;
+    };
+    path: {
+        /**
+         * Organization Id
+         */
+        organization_id: string;
+    };
+    query?: never;
+    url: '/api/v1/admin/organizations/{organization_id}/credit-adjustments';
+};
+
+export type AdminAdjustCreditsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * platform_admin_required
+     */
+    403: unknown;
+    /**
+     * organization_not_found
+     */
+    404: unknown;
+    /**
+     * adjustment_exceeds_available, idempotency_key_reused, idempotency_request_in_flight
+     */
+    409: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AdminAdjustCreditsError = AdminAdjustCreditsErrors[keyof AdminAdjustCreditsErrors];
+
+export type AdminAdjustCreditsResponses = {
+    /**
+     * Successful Response
+     */
+    201: CreditAdjustmentOut;
+};
+
+export type AdminAdjustCreditsResponse = AdminAdjustCreditsResponses[keyof AdminAdjustCreditsResponses];
 
 export type HealthData = {
     body?: never;
@@ -4058,57 +5922,34 @@ export type RevokeApiKeyResponses = {
 
 export type RevokeApiKeyResponse = RevokeApiKeyResponses[keyof RevokeApiKeyResponses];
 
-export type AdminListOrganizationsData = {
+export type ListSupportAccessData = {
     body?: never;
     path?: never;
-    query?: {
-        /**
-         * Q
-         *
-         * Name or member email contains
-         */
-        q?: string | null;
-        /**
-         * Limit
-         *
-         * Items per page (max 200).
-         */
-        limit?: number;
-        /**
-         * Cursor
-         *
-         * `next_cursor` from the previous page.
-         */
-        cursor?: string | null;
-    };
-    url: '/api/v1/admin/organizations';
+    query?: never;
+    url: '/api/v1/organization/support-access';
 };
 
-export type AdminListOrganizationsErrors = {
+export type ListSupportAccessErrors = {
     /**
      * not_authenticated
      */
     401: unknown;
     /**
-     * platform_admin_required
+     * insufficient_role
      */
     403: unknown;
-    /**
-     * Validation Error
-     */
-    422: HttpValidationError;
 };
 
-export type AdminListOrganizationsError = AdminListOrganizationsErrors[keyof AdminListOrganizationsErrors];
-
-export type AdminListOrganizationsResponses = {
+export type ListSupportAccessResponses = {
     /**
+     * Response List Support Access
+     *
      * Successful Response
      */
-    200: PageAdminOrganizationOut;
+    200: Array<SupportAccessOut>;
 };
 
-export type AdminListOrganizationsResponse = AdminListOrganizationsResponses[keyof AdminListOrganizationsResponses];
+export type ListSupportAccessResponse = ListSupportAccessResponses[keyof ListSupportAccessResponses];
 
 export type ListDevOutboxData = {
     body?: never;
@@ -4263,113 +6104,161 @@ export type GetCreditCostsResponses = {
 
 export type GetCreditCostsResponse = GetCreditCostsResponses[keyof GetCreditCostsResponses];
 
-export type AdminGrantCreditsData = {
-    body: CreditGrantRequest;
-    headers?: {
+export type GetUsageSummaryData = {
+    body?: never;
+    path?: never;
+    query?: {
         /**
-         * Idempotency-Key
+         * From
          *
-         * Any unique string (a UUID is ideal). A retry with the same key and body returns the first response instead of doing the work twice; kept 24 hours.
+         * First local day (default: 30 days ago).
          */
-        'Idempotency-Key'?: string | null;
-    };
-    path: {
+        from?: string | null;
         /**
-         * Organization Id
+         * To
+         *
+         * Last local day, inclusive (default: today).
          */
-        organization_id: string;
+        to?: string | null;
+        /**
+         * Group By
+         *
+         * Series per period or per dimension.
+         */
+        group_by?: 'day' | 'week' | 'month' | 'operation' | 'product' | 'member' | 'provider';
+        /**
+         * Tz
+         *
+         * IANA zone (default: the workspace's).
+         */
+        tz?: string | null;
     };
-    query?: never;
-    url: '/api/v1/admin/organizations/{organization_id}/credit-grants';
+    url: '/api/v1/usage/summary';
 };
 
-export type AdminGrantCreditsErrors = {
+export type GetUsageSummaryErrors = {
     /**
      * not_authenticated
      */
     401: unknown;
     /**
-     * platform_admin_required
+     * insufficient_role
      */
     403: unknown;
     /**
-     * organization_not_found
+     * invalid_usage_query
+     */
+    422: unknown;
+};
+
+export type GetUsageSummaryResponses = {
+    /**
+     * Successful Response
+     */
+    200: UsageSummaryOut;
+};
+
+export type GetUsageSummaryResponse = GetUsageSummaryResponses[keyof GetUsageSummaryResponses];
+
+export type GetJobCostsData = {
+    body?: never;
+    path: {
+        /**
+         * Job Id
+         */
+        job_id: string;
+    };
+    query?: never;
+    url: '/api/v1/usage/jobs/{job_id}';
+};
+
+export type GetJobCostsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * job_not_found
      */
     404: unknown;
-    /**
-     * idempotency_key_reused, idempotency_request_in_flight
-     */
-    409: unknown;
     /**
      * Validation Error
      */
     422: HttpValidationError;
 };
 
-export type AdminGrantCreditsError = AdminGrantCreditsErrors[keyof AdminGrantCreditsErrors];
+export type GetJobCostsError = GetJobCostsErrors[keyof GetJobCostsErrors];
 
-export type AdminGrantCreditsResponses = {
+export type GetJobCostsResponses = {
     /**
      * Successful Response
      */
-    201: CreditGrantOut;
+    200: JobCostsOut;
 };
 
-export type AdminGrantCreditsResponse = AdminGrantCreditsResponses[keyof AdminGrantCreditsResponses];
+export type GetJobCostsResponse = GetJobCostsResponses[keyof GetJobCostsResponses];
 
-export type AdminAdjustCreditsData = {
-    body: CreditAdjustmentRequest;
-    headers?: {
-        /**
-         * Idempotency-Key
-         *
-         * Any unique string (a UUID is ideal). A retry with the same key and body returns the first response instead of doing the work twice; kept 24 hours.
-         */
-        'Idempotency-Key'?: string | null;
-    };
-    path: {
-        /**
-         * Organization Id
-         */
-        organization_id: string;
-    };
+export type GetUsageSettingsData = {
+    body?: never;
+    path?: never;
     query?: never;
-    url: '/api/v1/admin/organizations/{organization_id}/credit-adjustments';
+    url: '/api/v1/usage/settings';
 };
 
-export type AdminAdjustCreditsErrors = {
+export type GetUsageSettingsErrors = {
     /**
      * not_authenticated
      */
     401: unknown;
     /**
-     * platform_admin_required
+     * insufficient_role
      */
     403: unknown;
-    /**
-     * organization_not_found
-     */
-    404: unknown;
-    /**
-     * adjustment_exceeds_available, idempotency_key_reused, idempotency_request_in_flight
-     */
-    409: unknown;
-    /**
-     * Validation Error
-     */
-    422: HttpValidationError;
 };
 
-export type AdminAdjustCreditsError = AdminAdjustCreditsErrors[keyof AdminAdjustCreditsErrors];
-
-export type AdminAdjustCreditsResponses = {
+export type GetUsageSettingsResponses = {
     /**
      * Successful Response
      */
-    201: CreditAdjustmentOut;
+    200: UsageSettingsOut;
 };
 
-export type AdminAdjustCreditsResponse = AdminAdjustCreditsResponses[keyof AdminAdjustCreditsResponses];
+export type GetUsageSettingsResponse = GetUsageSettingsResponses[keyof GetUsageSettingsResponses];
+
+export type UpdateUsageSettingsData = {
+    body: UpdateUsageSettingsRequest;
+    path?: never;
+    query?: never;
+    url: '/api/v1/usage/settings';
+};
+
+export type UpdateUsageSettingsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * invalid_usage_query
+     */
+    422: unknown;
+};
+
+export type UpdateUsageSettingsResponses = {
+    /**
+     * Successful Response
+     */
+    200: UsageSettingsOut;
+};
+
+export type UpdateUsageSettingsResponse = UpdateUsageSettingsResponses[keyof UpdateUsageSettingsResponses];
 
 export type ListNotificationsData = {
     body?: never;
@@ -5691,102 +7580,6 @@ export type GetGenerationResponses = {
 
 export type GetGenerationResponse = GetGenerationResponses[keyof GetGenerationResponses];
 
-export type ListAssetsData = {
-    body?: never;
-    path?: never;
-    query?: {
-        /**
-         * Product Id
-         */
-        product_id?: string | null;
-        /**
-         * Job Id
-         */
-        job_id?: string | null;
-        /**
-         * Limit
-         *
-         * Items per page (max 200).
-         */
-        limit?: number;
-        /**
-         * Cursor
-         *
-         * `next_cursor` from the previous page.
-         */
-        cursor?: string | null;
-    };
-    url: '/api/v1/assets';
-};
-
-export type ListAssetsErrors = {
-    /**
-     * not_authenticated
-     */
-    401: unknown;
-    /**
-     * insufficient_role
-     */
-    403: unknown;
-    /**
-     * Validation Error
-     */
-    422: HttpValidationError;
-};
-
-export type ListAssetsError = ListAssetsErrors[keyof ListAssetsErrors];
-
-export type ListAssetsResponses = {
-    /**
-     * Successful Response
-     */
-    200: AssetPage;
-};
-
-export type ListAssetsResponse = ListAssetsResponses[keyof ListAssetsResponses];
-
-export type GetAssetData = {
-    body?: never;
-    path: {
-        /**
-         * Asset Id
-         */
-        asset_id: string;
-    };
-    query?: never;
-    url: '/api/v1/assets/{asset_id}';
-};
-
-export type GetAssetErrors = {
-    /**
-     * not_authenticated
-     */
-    401: unknown;
-    /**
-     * insufficient_role
-     */
-    403: unknown;
-    /**
-     * asset_not_found
-     */
-    404: unknown;
-    /**
-     * Validation Error
-     */
-    422: HttpValidationError;
-};
-
-export type GetAssetError = GetAssetErrors[keyof GetAssetErrors];
-
-export type GetAssetResponses = {
-    /**
-     * Successful Response
-     */
-    200: AssetOut;
-};
-
-export type GetAssetResponse = GetAssetResponses[keyof GetAssetResponses];
-
 export type ListFlowsData = {
     body?: never;
     path?: never;
@@ -6313,6 +8106,494 @@ export type GenerateCollectionResponses = {
 
 export type GenerateCollectionResponse = GenerateCollectionResponses[keyof GenerateCollectionResponses];
 
+export type EditOptionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/assets/edit-options';
+};
+
+export type EditOptionsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+};
+
+export type EditOptionsResponses = {
+    /**
+     * Successful Response
+     */
+    200: EditOptionsOut;
+};
+
+export type EditOptionsResponse = EditOptionsResponses[keyof EditOptionsResponses];
+
+export type ListAssetsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Type
+         */
+        type?: AssetType | null;
+        /**
+         * Approval
+         */
+        approval?: Approval | null;
+        /**
+         * Pinned
+         */
+        pinned?: boolean | null;
+        /**
+         * Favorite
+         */
+        favorite?: boolean | null;
+        /**
+         * Product Id
+         */
+        product_id?: string | null;
+        /**
+         * Job Id
+         */
+        job_id?: string | null;
+        /**
+         * Collection Id
+         *
+         * Assets generated by this collection.
+         */
+        collection_id?: string | null;
+        /**
+         * Sync Status
+         */
+        sync_status?: AssetSyncState | null;
+        /**
+         * Q
+         *
+         * Words in the prompt.
+         */
+        q?: string | null;
+        /**
+         * Deleted
+         *
+         * true: the trash (deleted, not yet purged) instead.
+         */
+        deleted?: boolean;
+        /**
+         * Limit
+         *
+         * Items per page (max 200).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` from the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/assets';
+};
+
+export type ListAssetsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ListAssetsError = ListAssetsErrors[keyof ListAssetsErrors];
+
+export type ListAssetsResponses = {
+    /**
+     * Successful Response
+     */
+    200: AssetPage;
+};
+
+export type ListAssetsResponse = ListAssetsResponses[keyof ListAssetsResponses];
+
+export type BatchAssetsData = {
+    body: BatchRequest;
+    path?: never;
+    query?: never;
+    url: '/api/v1/assets/batch';
+};
+
+export type BatchAssetsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type BatchAssetsError = BatchAssetsErrors[keyof BatchAssetsErrors];
+
+export type BatchAssetsResponses = {
+    /**
+     * Successful Response
+     */
+    200: BatchOut;
+};
+
+export type BatchAssetsResponse = BatchAssetsResponses[keyof BatchAssetsResponses];
+
+export type DeleteAssetData = {
+    body?: never;
+    path: {
+        /**
+         * Asset Id
+         */
+        asset_id: string;
+    };
+    query?: never;
+    url: '/api/v1/assets/{asset_id}';
+};
+
+export type DeleteAssetErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * asset_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DeleteAssetError = DeleteAssetErrors[keyof DeleteAssetErrors];
+
+export type DeleteAssetResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteAssetResponse = DeleteAssetResponses[keyof DeleteAssetResponses];
+
+export type GetAssetData = {
+    body?: never;
+    path: {
+        /**
+         * Asset Id
+         */
+        asset_id: string;
+    };
+    query?: never;
+    url: '/api/v1/assets/{asset_id}';
+};
+
+export type GetAssetErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * asset_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type GetAssetError = GetAssetErrors[keyof GetAssetErrors];
+
+export type GetAssetResponses = {
+    /**
+     * Successful Response
+     */
+    200: AssetOut;
+};
+
+export type GetAssetResponse = GetAssetResponses[keyof GetAssetResponses];
+
+export type UpdateAssetData = {
+    body: UpdateAssetRequest;
+    headers?: {
+        /**
+         * If-Match
+         *
+         * The ETag from GET (or send `version`).
+         */
+        'if-match'?: string | null;
+    };
+    path: {
+        /**
+         * Asset Id
+         */
+        asset_id: string;
+    };
+    query?: never;
+    url: '/api/v1/assets/{asset_id}';
+};
+
+export type UpdateAssetErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * asset_not_found
+     */
+    404: unknown;
+    /**
+     * asset_deleted
+     */
+    409: unknown;
+    /**
+     * version_conflict
+     */
+    412: unknown;
+    /**
+     * validation_error
+     */
+    422: unknown;
+    /**
+     * version_required
+     */
+    428: unknown;
+};
+
+export type UpdateAssetResponses = {
+    /**
+     * Successful Response
+     */
+    200: AssetOut;
+};
+
+export type UpdateAssetResponse = UpdateAssetResponses[keyof UpdateAssetResponses];
+
+export type RestoreAssetData = {
+    body?: never;
+    path: {
+        /**
+         * Asset Id
+         */
+        asset_id: string;
+    };
+    query?: never;
+    url: '/api/v1/assets/{asset_id}/restore';
+};
+
+export type RestoreAssetErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * asset_not_found
+     */
+    404: unknown;
+    /**
+     * restore_window_passed
+     */
+    410: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type RestoreAssetError = RestoreAssetErrors[keyof RestoreAssetErrors];
+
+export type RestoreAssetResponses = {
+    /**
+     * Successful Response
+     */
+    200: AssetOut;
+};
+
+export type RestoreAssetResponse = RestoreAssetResponses[keyof RestoreAssetResponses];
+
+export type AssetRevisionsData = {
+    body?: never;
+    path: {
+        /**
+         * Asset Id
+         */
+        asset_id: string;
+    };
+    query?: never;
+    url: '/api/v1/assets/{asset_id}/revisions';
+};
+
+export type AssetRevisionsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * asset_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AssetRevisionsError = AssetRevisionsErrors[keyof AssetRevisionsErrors];
+
+export type AssetRevisionsResponses = {
+    /**
+     * Successful Response
+     */
+    200: RevisionsOut;
+};
+
+export type AssetRevisionsResponse = AssetRevisionsResponses[keyof AssetRevisionsResponses];
+
+export type DownloadAssetData = {
+    body?: never;
+    path: {
+        /**
+         * Asset Id
+         */
+        asset_id: string;
+    };
+    query?: {
+        /**
+         * Format
+         *
+         * original file, or the WebP preview
+         */
+        format?: 'original' | 'webp';
+    };
+    url: '/api/v1/assets/{asset_id}/download';
+};
+
+export type DownloadAssetErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * asset_not_found
+     */
+    404: unknown;
+    /**
+     * asset_deleted
+     */
+    409: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DownloadAssetError = DownloadAssetErrors[keyof DownloadAssetErrors];
+
+export type EditAssetData = {
+    body: EditRequest;
+    headers?: {
+        /**
+         * Idempotency-Key
+         *
+         * Any unique string (a UUID is ideal). A retry with the same key and body returns the first response instead of doing the work twice; kept 24 hours.
+         */
+        'Idempotency-Key'?: string | null;
+    };
+    path: {
+        /**
+         * Asset Id
+         */
+        asset_id: string;
+    };
+    query?: never;
+    url: '/api/v1/assets/{asset_id}/edits';
+};
+
+export type EditAssetErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_credits
+     */
+    402: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * asset_not_found
+     */
+    404: unknown;
+    /**
+     * asset_deleted, idempotency_key_reused, idempotency_request_in_flight
+     */
+    409: unknown;
+    /**
+     * invalid_edit, provider_not_available, unsupported_option
+     */
+    422: unknown;
+};
+
+export type EditAssetResponses = {
+    /**
+     * Instant operation: the new asset (a revision), free.
+     */
+    201: AssetOut;
+    /**
+     * AI operation: the job making it; credits held until delivery.
+     */
+    202: EditJobOut;
+};
+
+export type EditAssetResponse = EditAssetResponses[keyof EditAssetResponses];
+
 export type StartShopifyInstallData = {
     body: ShopifyInstallRequest;
     path?: never;
@@ -6696,6 +8977,231 @@ export type ImportStoreProductsResponses = {
 };
 
 export type ImportStoreProductsResponse = ImportStoreProductsResponses[keyof ImportStoreProductsResponses];
+
+export type PublishAssetsData = {
+    body: BatchPublishRequest;
+    path?: never;
+    query?: never;
+    url: '/api/v1/assets/publish';
+};
+
+export type PublishAssetsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type PublishAssetsError = PublishAssetsErrors[keyof PublishAssetsErrors];
+
+export type PublishAssetsResponses = {
+    /**
+     * Successful Response
+     */
+    202: BatchPublishOut;
+};
+
+export type PublishAssetsResponse = PublishAssetsResponses[keyof PublishAssetsResponses];
+
+export type UnpublishAssetData = {
+    body?: never;
+    path: {
+        /**
+         * Asset Id
+         */
+        asset_id: string;
+    };
+    query?: never;
+    url: '/api/v1/assets/{asset_id}/publish';
+};
+
+export type UnpublishAssetErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * asset_not_found
+     */
+    404: unknown;
+    /**
+     * asset_not_published, store_not_active, sync_in_progress
+     */
+    409: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type UnpublishAssetError = UnpublishAssetErrors[keyof UnpublishAssetErrors];
+
+export type UnpublishAssetResponses = {
+    /**
+     * Successful Response
+     */
+    202: SyncRecordOut;
+};
+
+export type UnpublishAssetResponse = UnpublishAssetResponses[keyof UnpublishAssetResponses];
+
+export type PublishAssetData = {
+    /**
+     * Body
+     */
+    body?: PublishRequest | null;
+    path: {
+        /**
+         * Asset Id
+         */
+        asset_id: string;
+    };
+    query?: never;
+    url: '/api/v1/assets/{asset_id}/publish';
+};
+
+export type PublishAssetErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * asset_not_found
+     */
+    404: unknown;
+    /**
+     * asset_deleted, asset_not_approved, asset_published_elsewhere, product_not_linked, store_not_active, sync_in_progress
+     */
+    409: unknown;
+    /**
+     * invalid_target_product, video_not_supported
+     */
+    422: unknown;
+};
+
+export type PublishAssetResponses = {
+    /**
+     * Successful Response
+     */
+    202: SyncRecordOut;
+};
+
+export type PublishAssetResponse = PublishAssetResponses[keyof PublishAssetResponses];
+
+export type ListAssetSyncRecordsData = {
+    body?: never;
+    path: {
+        /**
+         * Asset Id
+         */
+        asset_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Items per page (max 200).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` from the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/assets/{asset_id}/sync-records';
+};
+
+export type ListAssetSyncRecordsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * asset_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ListAssetSyncRecordsError = ListAssetSyncRecordsErrors[keyof ListAssetSyncRecordsErrors];
+
+export type ListAssetSyncRecordsResponses = {
+    /**
+     * Successful Response
+     */
+    200: SyncRecordPage;
+};
+
+export type ListAssetSyncRecordsResponse = ListAssetSyncRecordsResponses[keyof ListAssetSyncRecordsResponses];
+
+export type RetrySyncRecordData = {
+    body?: never;
+    path: {
+        /**
+         * Sync Record Id
+         */
+        sync_record_id: string;
+    };
+    query?: never;
+    url: '/api/v1/sync-records/{sync_record_id}/retry';
+};
+
+export type RetrySyncRecordErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * asset_not_found, sync_record_not_found
+     */
+    404: unknown;
+    /**
+     * asset_deleted, asset_not_approved, asset_published_elsewhere, product_not_linked, store_not_active, sync_in_progress, sync_record_not_retryable
+     */
+    409: unknown;
+    /**
+     * invalid_target_product, video_not_supported
+     */
+    422: unknown;
+};
+
+export type RetrySyncRecordResponses = {
+    /**
+     * Successful Response
+     */
+    202: SyncRecordOut;
+};
+
+export type RetrySyncRecordResponse = RetrySyncRecordResponses[keyof RetrySyncRecordResponses];
 
 export type ReceiveShopifyWebhookData = {
     body?: never;

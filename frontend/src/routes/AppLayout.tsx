@@ -7,6 +7,7 @@ import { Sidebar } from '@/components/shell/Sidebar';
 import { ErrorState, LoadingBlock } from '@/components/ui';
 import { hasWorkspace, meQueryOptions, SessionProvider } from '@/features/auth/session';
 import { VerifyEmailBanner } from '@/features/auth/VerifyEmailBanner';
+import { PastDueBanner } from '@/features/billing/PastDueBanner';
 import { LowBalanceBanner } from '@/features/credits/LowBalanceBanner';
 import { NoWorkspace } from '@/features/organization/NoWorkspace';
 import { errorStatus } from '@/lib/problem';
@@ -74,6 +75,7 @@ export function AppLayout() {
             onToggleSidebar={() => setSidebarOpen((open) => !open)}
           />
           <VerifyEmailBanner />
+          <PastDueBanner />
           <LowBalanceBanner />
           <main id="main" className="app-content" tabIndex={-1}>
             <Outlet />

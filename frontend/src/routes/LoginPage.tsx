@@ -1,4 +1,4 @@
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 
 import { LoginForm } from '@/features/auth/LoginForm';
 import { safeNext } from '@/lib/redirect';
@@ -10,6 +10,9 @@ export function LoginPage() {
   return (
     <AuthLayout title="Log in to Epox" subtitle="Welcome back. Your products and images are where you left them.">
       <LoginForm next={safeNext(params.get('next'))} />
+      <p className="form-footnote">
+        <Link to="/pricing">See plans and pricing</Link>
+      </p>
     </AuthLayout>
   );
 }

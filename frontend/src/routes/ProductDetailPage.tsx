@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 
-import { Alert, Badge, Button, Card, ConfirmDialog, EmptyState, ErrorState, LoadingBlock } from '@/components/ui';
+import { SparklesIcon } from '@/components/icons';
+import { Alert, Badge, Button, buttonClass, Card, ConfirmDialog, EmptyState, ErrorState, LoadingBlock } from '@/components/ui';
 import { useSession } from '@/features/auth/session';
 import { useArchiveProduct, useProduct, useRestoreProduct, useUpdateProduct } from '@/features/products/hooks';
 import { ProductForm } from '@/features/products/ProductForm';
@@ -58,16 +59,26 @@ export function ProductDetailPage() {
           </>
         }
         actions={
-          writable &&
-          (data.archived ? (
-            <Button onClick={() => restore.mutate({ path: { product_id: data.id } })} loading={restore.isPending}>
-              Restore
-            </Button>
-          ) : (
-            <Button variant="danger" onClick={() => setArchiving(true)}>
-              Archive
-            </Button>
-          ))
+          <div className="button-row">
+            {writable &&
+              (data.archived ? (
+                <Button onClick={() => restore.mutate({ path: { product_id: data.id } })} loading={restore.isPending}>
+                  Restore
+                </Button>
+              ) : (
+                <Button variant="danger" onClick={() => setArchiving(true)}>
+                  Archive
+                </Button>
+              ))}
+            <Link to={`/assets?product=${data.id}`} className={buttonClass('secondary')}>
+              View images
+            </Link>
+            {!data.archived && (
+              <Link to={`/studio?product=${data.id}`} className={buttonClass('primary')}>
+                <SparklesIcon /> Open in studio
+              </Link>
+            )}
+          </div>
         }
       />
       {restore.isError && (

@@ -3,16 +3,19 @@ import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
 import { AcceptInvitationPage } from './AcceptInvitationPage';
 import { AdminPage } from './AdminPage';
 import { AppLayout } from './AppLayout';
+import { AssetsPage } from './AssetsPage';
+import { BillingPage } from './BillingPage';
 import { DashboardPage } from './DashboardPage';
 import { DevOutboxPage } from './DevOutboxPage';
 import { NotFoundPage, RouteErrorPage } from './ErrorPages';
 import { ForgotPasswordPage } from './ForgotPasswordPage';
 import { LoginPage } from './LoginPage';
+import { OnboardingPage } from './OnboardingPage';
+import { PricingPage } from './PricingPage';
 import { ResetPasswordPage } from './ResetPasswordPage';
 import { CategoriesPage } from './CategoriesPage';
 import { ProductDetailPage } from './ProductDetailPage';
 import { ProductsPage } from './ProductsPage';
-import { AssetsPage, BillingPage, StorePage, StudioPage } from './sections';
 import {
   AccountSettingsPage,
   ApiKeysSettingsPage,
@@ -22,6 +25,8 @@ import {
 } from './settings/pages';
 import { SettingsLayout } from './settings/SettingsLayout';
 import { SignupPage } from './SignupPage';
+import { StorePage } from './StorePage';
+import { StudioPage } from './StudioPage';
 import { UsageLayout } from './usage/UsageLayout';
 import { CreditHistoryPage, UsageOverviewPage } from './usage/pages';
 import { VerifyEmailPage } from './VerifyEmailPage';
@@ -33,6 +38,7 @@ export const routes: RouteObject[] = [
       // Public
       { path: 'login', element: <LoginPage /> },
       { path: 'signup', element: <SignupPage /> },
+      { path: 'pricing', element: <PricingPage /> },
       { path: 'verify-email', element: <VerifyEmailPage /> },
       { path: 'forgot-password', element: <ForgotPasswordPage /> },
       { path: 'reset-password', element: <ResetPasswordPage /> },
@@ -43,6 +49,7 @@ export const routes: RouteObject[] = [
         element: <AppLayout />,
         children: [
           { index: true, element: <DashboardPage /> },
+          { path: 'welcome', element: <OnboardingPage /> },
           { path: 'products', element: <ProductsPage /> },
           { path: 'products/categories', element: <CategoriesPage /> },
           { path: 'products/:productId', element: <ProductDetailPage /> },

@@ -3,8 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { acceptInvitation, addProductImage, adminAdjustCredits, adminGrantCredits, adminListOrganizations, archiveProduct, cancelJob, cancelSubscription, changePassword, changeSubscription, confirmPasswordReset, createApiKey, createCategory, createCheckout, createCollection, createFlow, createInvitation, createPortalSession, createProduct, deleteCategory, deleteCollection, deleteFlow, deleteProductImage, deleteStore, downloadFile, generateCollection, generateFlow, generationOptions, getAsset, getCategory, getCollection, getCreditBalance, getCreditCosts, getFlow, getGeneration, getGenerationDefaults, getJob, getMe, getNotificationPreferences, getOrganization, getProduct, getProductSlots, getStoreSandbox, getSubscription, health, importStoreProducts, keepProducts, listApiKeys, listAssets, listCategories, listCollections, listCreditEntries, listDevOutbox, listFlows, listInvitations, listInvoices, listJobs, listMembers, listNotifications, listPacks, listPlans, listProducts, listRemoteProducts, listStores, login, logout, markAllNotificationsRead, markNotificationRead, type Options, previewInvitation, quoteGeneration, ready, receiveShopifyWebhook, receiveStripeWebhook, receiveWoocommerceWebhook, removeMember, requestPasswordReset, resendVerification, restoreProduct, resumeSubscription, revokeApiKey, revokeInvitation, setActiveOrganization, setGenerationDefaults, shopifyCallback, signup, startGeneration, startShopifyInstall, startWoocommerceAuthorize, streamJobEvents, updateCategory, updateCollection, updateFlow, updateMe, updateMember, updateNotificationPreferences, updateOrganization, updateProduct, updateProductImage, updateStore, verifyEmail, woocommerceCallback, woocommerceReturn } from '../sdk.gen';
-import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, AddProductImageData, AddProductImageResponse, AdminAdjustCreditsData, AdminAdjustCreditsError, AdminAdjustCreditsResponse, AdminGrantCreditsData, AdminGrantCreditsError, AdminGrantCreditsResponse, AdminListOrganizationsData, AdminListOrganizationsError, AdminListOrganizationsResponse, ArchiveProductData, ArchiveProductError, ArchiveProductResponse, CancelJobData, CancelJobError, CancelJobResponse, CancelSubscriptionData, CancelSubscriptionResponse, ChangePasswordData, ChangePasswordResponse, ChangeSubscriptionData, ChangeSubscriptionResponse, ConfirmPasswordResetData, ConfirmPasswordResetResponse, CreateApiKeyData, CreateApiKeyError, CreateApiKeyResponse, CreateCategoryData, CreateCategoryError, CreateCategoryResponse, CreateCheckoutData, CreateCheckoutResponse, CreateCollectionData, CreateCollectionResponse, CreateFlowData, CreateFlowResponse, CreateInvitationData, CreateInvitationError, CreateInvitationResponse, CreatePortalSessionData, CreatePortalSessionResponse, CreateProductData, CreateProductError, CreateProductResponse, DeleteCategoryData, DeleteCategoryError, DeleteCategoryResponse, DeleteCollectionData, DeleteCollectionError, DeleteCollectionResponse, DeleteFlowData, DeleteFlowError, DeleteFlowResponse, DeleteProductImageData, DeleteProductImageError, DeleteProductImageResponse, DeleteStoreData, DeleteStoreError, DeleteStoreResponse, DownloadFileData, DownloadFileError, DownloadFileResponse, GenerateCollectionData, GenerateCollectionResponse, GenerateFlowData, GenerateFlowResponse, GenerationOptionsData, GenerationOptionsResponse, GetAssetData, GetAssetError, GetAssetResponse, GetCategoryData, GetCategoryError, GetCategoryResponse, GetCollectionData, GetCollectionError, GetCollectionResponse, GetCreditBalanceData, GetCreditBalanceResponse, GetCreditCostsData, GetCreditCostsResponse, GetFlowData, GetFlowError, GetFlowResponse, GetGenerationData, GetGenerationDefaultsData, GetGenerationDefaultsResponse, GetGenerationError, GetGenerationResponse, GetJobData, GetJobError, GetJobResponse, GetMeData, GetMeResponse, GetNotificationPreferencesData, GetNotificationPreferencesResponse, GetOrganizationData, GetOrganizationResponse, GetProductData, GetProductError, GetProductResponse, GetProductSlotsData, GetProductSlotsResponse, GetStoreSandboxData, GetStoreSandboxResponse, GetSubscriptionData, GetSubscriptionResponse, HealthData, HealthResponse, ImportStoreProductsData, ImportStoreProductsResponse, KeepProductsData, KeepProductsResponse, ListApiKeysData, ListApiKeysError, ListApiKeysResponse, ListAssetsData, ListAssetsError, ListAssetsResponse, ListCategoriesData, ListCategoriesError, ListCategoriesResponse, ListCollectionsData, ListCollectionsError, ListCollectionsResponse, ListCreditEntriesData, ListCreditEntriesError, ListCreditEntriesResponse, ListDevOutboxData, ListDevOutboxError, ListDevOutboxResponse, ListFlowsData, ListFlowsError, ListFlowsResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListInvoicesData, ListInvoicesError, ListInvoicesResponse, ListJobsData, ListJobsError, ListJobsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListPacksData, ListPacksResponse, ListPlansData, ListPlansResponse, ListProductsData, ListProductsError, ListProductsResponse, ListRemoteProductsData, ListRemoteProductsError, ListRemoteProductsResponse, ListStoresData, ListStoresResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutResponse, MarkAllNotificationsReadData, MarkAllNotificationsReadResponse, MarkNotificationReadData, MarkNotificationReadError, MarkNotificationReadResponse, PreviewInvitationData, PreviewInvitationError, PreviewInvitationResponse, QuoteGenerationData, QuoteGenerationResponse, ReadyData, ReadyError, ReadyResponse, ReceiveShopifyWebhookData, ReceiveShopifyWebhookResponse, ReceiveStripeWebhookData, ReceiveStripeWebhookResponse, ReceiveWoocommerceWebhookData, ReceiveWoocommerceWebhookError, ReceiveWoocommerceWebhookResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RequestPasswordResetData, RequestPasswordResetError, ResendVerificationData, RestoreProductData, RestoreProductError, RestoreProductResponse, ResumeSubscriptionData, ResumeSubscriptionResponse, RevokeApiKeyData, RevokeApiKeyError, RevokeApiKeyResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SetActiveOrganizationData, SetActiveOrganizationError, SetActiveOrganizationResponse, SetGenerationDefaultsData, SetGenerationDefaultsResponse, ShopifyCallbackData, SignupData, SignupResponse, StartGenerationData, StartGenerationResponse, StartShopifyInstallData, StartShopifyInstallResponse, StartWoocommerceAuthorizeData, StartWoocommerceAuthorizeResponse, StreamJobEventsData, StreamJobEventsError, UpdateCategoryData, UpdateCategoryResponse, UpdateCollectionData, UpdateCollectionResponse, UpdateFlowData, UpdateFlowResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationPreferencesData, UpdateNotificationPreferencesResponse, UpdateOrganizationData, UpdateOrganizationError, UpdateOrganizationResponse, UpdateProductData, UpdateProductError, UpdateProductImageData, UpdateProductImageError, UpdateProductImageResponse, UpdateProductResponse, UpdateStoreData, UpdateStoreError, UpdateStoreResponse, VerifyEmailData, VerifyEmailError, VerifyEmailResponse, WoocommerceCallbackData, WoocommerceCallbackError, WoocommerceCallbackResponse, WoocommerceReturnData, WoocommerceReturnError } from '../types.gen';
+import { acceptInvitation, addProductImage, adminAdjustCredits, adminAuditLog, adminEndSupportAccess, adminGetOrganization, adminGrantCredits, adminListFailedJobs, adminListOrganizations, adminOpenSupportAccess, adminProviderCosts, adminRetryFailedItems, archiveProduct, assetRevisions, batchAssets, cancelJob, cancelSubscription, changePassword, changeSubscription, confirmPasswordReset, createApiKey, createCategory, createCheckout, createCollection, createFlow, createInvitation, createPortalSession, createProduct, deleteAsset, deleteCategory, deleteCollection, deleteFlow, deleteProductImage, deleteStore, downloadAsset, downloadFile, editAsset, editOptions, generateCollection, generateFlow, generationOptions, getAsset, getCategory, getCollection, getCreditBalance, getCreditCosts, getFlow, getGeneration, getGenerationDefaults, getJob, getJobCosts, getMe, getNotificationPreferences, getOrganization, getProduct, getProductSlots, getStoreSandbox, getSubscription, getUsageSettings, getUsageSummary, health, importStoreProducts, keepProducts, listApiKeys, listAssets, listAssetSyncRecords, listCategories, listCollections, listCreditEntries, listDevOutbox, listFlows, listInvitations, listInvoices, listJobs, listMembers, listNotifications, listPacks, listPlans, listProducts, listRemoteProducts, listStores, listSupportAccess, login, logout, markAllNotificationsRead, markNotificationRead, type Options, previewInvitation, publishAsset, publishAssets, quoteGeneration, ready, receiveShopifyWebhook, receiveStripeWebhook, receiveWoocommerceWebhook, removeMember, requestPasswordReset, resendVerification, restoreAsset, restoreProduct, resumeSubscription, retrySyncRecord, revokeApiKey, revokeInvitation, setActiveOrganization, setGenerationDefaults, shopifyCallback, signup, startGeneration, startShopifyInstall, startWoocommerceAuthorize, streamJobEvents, unpublishAsset, updateAsset, updateCategory, updateCollection, updateFlow, updateMe, updateMember, updateNotificationPreferences, updateOrganization, updateProduct, updateProductImage, updateStore, updateUsageSettings, verifyEmail, woocommerceCallback, woocommerceReturn } from '../sdk.gen';
+import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, AddProductImageData, AddProductImageResponse, AdminAdjustCreditsData, AdminAdjustCreditsError, AdminAdjustCreditsResponse, AdminAuditLogData, AdminAuditLogError, AdminAuditLogResponse, AdminEndSupportAccessData, AdminEndSupportAccessError, AdminEndSupportAccessResponse, AdminGetOrganizationData, AdminGetOrganizationError, AdminGetOrganizationResponse, AdminGrantCreditsData, AdminGrantCreditsError, AdminGrantCreditsResponse, AdminListFailedJobsData, AdminListFailedJobsError, AdminListFailedJobsResponse, AdminListOrganizationsData, AdminListOrganizationsError, AdminListOrganizationsResponse, AdminOpenSupportAccessData, AdminOpenSupportAccessError, AdminOpenSupportAccessResponse, AdminProviderCostsData, AdminProviderCostsResponse, AdminRetryFailedItemsData, AdminRetryFailedItemsError, AdminRetryFailedItemsResponse, ArchiveProductData, ArchiveProductError, ArchiveProductResponse, AssetRevisionsData, AssetRevisionsError, AssetRevisionsResponse, BatchAssetsData, BatchAssetsError, BatchAssetsResponse, CancelJobData, CancelJobError, CancelJobResponse, CancelSubscriptionData, CancelSubscriptionResponse, ChangePasswordData, ChangePasswordResponse, ChangeSubscriptionData, ChangeSubscriptionResponse, ConfirmPasswordResetData, ConfirmPasswordResetResponse, CreateApiKeyData, CreateApiKeyError, CreateApiKeyResponse, CreateCategoryData, CreateCategoryError, CreateCategoryResponse, CreateCheckoutData, CreateCheckoutResponse, CreateCollectionData, CreateCollectionResponse, CreateFlowData, CreateFlowResponse, CreateInvitationData, CreateInvitationError, CreateInvitationResponse, CreatePortalSessionData, CreatePortalSessionResponse, CreateProductData, CreateProductError, CreateProductResponse, DeleteAssetData, DeleteAssetError, DeleteAssetResponse, DeleteCategoryData, DeleteCategoryError, DeleteCategoryResponse, DeleteCollectionData, DeleteCollectionError, DeleteCollectionResponse, DeleteFlowData, DeleteFlowError, DeleteFlowResponse, DeleteProductImageData, DeleteProductImageError, DeleteProductImageResponse, DeleteStoreData, DeleteStoreError, DeleteStoreResponse, DownloadAssetData, DownloadAssetError, DownloadFileData, DownloadFileError, DownloadFileResponse, EditAssetData, EditAssetResponse, EditOptionsData, EditOptionsResponse, GenerateCollectionData, GenerateCollectionResponse, GenerateFlowData, GenerateFlowResponse, GenerationOptionsData, GenerationOptionsResponse, GetAssetData, GetAssetError, GetAssetResponse, GetCategoryData, GetCategoryError, GetCategoryResponse, GetCollectionData, GetCollectionError, GetCollectionResponse, GetCreditBalanceData, GetCreditBalanceResponse, GetCreditCostsData, GetCreditCostsResponse, GetFlowData, GetFlowError, GetFlowResponse, GetGenerationData, GetGenerationDefaultsData, GetGenerationDefaultsResponse, GetGenerationError, GetGenerationResponse, GetJobCostsData, GetJobCostsError, GetJobCostsResponse, GetJobData, GetJobError, GetJobResponse, GetMeData, GetMeResponse, GetNotificationPreferencesData, GetNotificationPreferencesResponse, GetOrganizationData, GetOrganizationResponse, GetProductData, GetProductError, GetProductResponse, GetProductSlotsData, GetProductSlotsResponse, GetStoreSandboxData, GetStoreSandboxResponse, GetSubscriptionData, GetSubscriptionResponse, GetUsageSettingsData, GetUsageSettingsResponse, GetUsageSummaryData, GetUsageSummaryResponse, HealthData, HealthResponse, ImportStoreProductsData, ImportStoreProductsResponse, KeepProductsData, KeepProductsResponse, ListApiKeysData, ListApiKeysError, ListApiKeysResponse, ListAssetsData, ListAssetsError, ListAssetsResponse, ListAssetSyncRecordsData, ListAssetSyncRecordsError, ListAssetSyncRecordsResponse, ListCategoriesData, ListCategoriesError, ListCategoriesResponse, ListCollectionsData, ListCollectionsError, ListCollectionsResponse, ListCreditEntriesData, ListCreditEntriesError, ListCreditEntriesResponse, ListDevOutboxData, ListDevOutboxError, ListDevOutboxResponse, ListFlowsData, ListFlowsError, ListFlowsResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListInvoicesData, ListInvoicesError, ListInvoicesResponse, ListJobsData, ListJobsError, ListJobsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListPacksData, ListPacksResponse, ListPlansData, ListPlansResponse, ListProductsData, ListProductsError, ListProductsResponse, ListRemoteProductsData, ListRemoteProductsError, ListRemoteProductsResponse, ListStoresData, ListStoresResponse, ListSupportAccessData, ListSupportAccessResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutResponse, MarkAllNotificationsReadData, MarkAllNotificationsReadResponse, MarkNotificationReadData, MarkNotificationReadError, MarkNotificationReadResponse, PreviewInvitationData, PreviewInvitationError, PreviewInvitationResponse, PublishAssetData, PublishAssetResponse, PublishAssetsData, PublishAssetsError, PublishAssetsResponse, QuoteGenerationData, QuoteGenerationResponse, ReadyData, ReadyError, ReadyResponse, ReceiveShopifyWebhookData, ReceiveShopifyWebhookResponse, ReceiveStripeWebhookData, ReceiveStripeWebhookResponse, ReceiveWoocommerceWebhookData, ReceiveWoocommerceWebhookError, ReceiveWoocommerceWebhookResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RequestPasswordResetData, RequestPasswordResetError, ResendVerificationData, RestoreAssetData, RestoreAssetError, RestoreAssetResponse, RestoreProductData, RestoreProductError, RestoreProductResponse, ResumeSubscriptionData, ResumeSubscriptionResponse, RetrySyncRecordData, RetrySyncRecordResponse, RevokeApiKeyData, RevokeApiKeyError, RevokeApiKeyResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SetActiveOrganizationData, SetActiveOrganizationError, SetActiveOrganizationResponse, SetGenerationDefaultsData, SetGenerationDefaultsResponse, ShopifyCallbackData, SignupData, SignupResponse, StartGenerationData, StartGenerationResponse, StartShopifyInstallData, StartShopifyInstallResponse, StartWoocommerceAuthorizeData, StartWoocommerceAuthorizeResponse, StreamJobEventsData, StreamJobEventsError, UnpublishAssetData, UnpublishAssetError, UnpublishAssetResponse, UpdateAssetData, UpdateAssetResponse, UpdateCategoryData, UpdateCategoryResponse, UpdateCollectionData, UpdateCollectionResponse, UpdateFlowData, UpdateFlowResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationPreferencesData, UpdateNotificationPreferencesResponse, UpdateOrganizationData, UpdateOrganizationError, UpdateOrganizationResponse, UpdateProductData, UpdateProductError, UpdateProductImageData, UpdateProductImageError, UpdateProductImageResponse, UpdateProductResponse, UpdateStoreData, UpdateStoreError, UpdateStoreResponse, UpdateUsageSettingsData, UpdateUsageSettingsResponse, VerifyEmailData, VerifyEmailError, VerifyEmailResponse, WoocommerceCallbackData, WoocommerceCallbackError, WoocommerceCallbackResponse, WoocommerceReturnData, WoocommerceReturnError } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -37,6 +37,319 @@ const createQueryKey = <TOptions extends Options>(id: string, options?: TOptions
         params.query = options.query;
     }
     return [params];
+};
+
+export const adminListOrganizationsQueryKey = (options?: Options<AdminListOrganizationsData>) => createQueryKey('adminListOrganizations', options);
+
+/**
+ * Admin List Organizations
+ *
+ * Platform admins: find workspaces by name, member email or store domain; filter by plan and subscription.
+ */
+export const adminListOrganizationsOptions = (options?: Options<AdminListOrganizationsData>) => queryOptions<AdminListOrganizationsResponse, AdminListOrganizationsError, AdminListOrganizationsResponse, ReturnType<typeof adminListOrganizationsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await adminListOrganizations({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: adminListOrganizationsQueryKey(options)
+});
+
+const createInfiniteParams = <K extends Pick<QueryKey<Options>[0], 'body' | 'headers' | 'path' | 'query'>>(queryKey: QueryKey<Options>, page: K) => {
+    const params = { ...queryKey[0] };
+    if (page.body) {
+        params.body = {
+            ...queryKey[0].body as any,
+            ...page.body as any
+        };
+    }
+    if (page.headers) {
+        params.headers = {
+            ...queryKey[0].headers,
+            ...page.headers
+        };
+    }
+    if (page.path) {
+        params.path = {
+            ...queryKey[0].path as any,
+            ...page.path as any
+        };
+    }
+    if (page.query) {
+        params.query = {
+            ...queryKey[0].query as any,
+            ...page.query as any
+        };
+    }
+    return params as unknown as typeof page;
+};
+
+export const adminListOrganizationsInfiniteQueryKey = (options?: Options<AdminListOrganizationsData>): QueryKey<Options<AdminListOrganizationsData>> => createQueryKey('adminListOrganizations', options, true);
+
+/**
+ * Admin List Organizations
+ *
+ * Platform admins: find workspaces by name, member email or store domain; filter by plan and subscription.
+ */
+export const adminListOrganizationsInfiniteOptions = (options?: Options<AdminListOrganizationsData>) => infiniteQueryOptions<AdminListOrganizationsResponse, AdminListOrganizationsError, InfiniteData<AdminListOrganizationsResponse>, QueryKey<Options<AdminListOrganizationsData>>, string | null | Pick<QueryKey<Options<AdminListOrganizationsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<AdminListOrganizationsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await adminListOrganizations({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: adminListOrganizationsInfiniteQueryKey(options)
+});
+
+export const adminGetOrganizationQueryKey = (options: Options<AdminGetOrganizationData>) => createQueryKey('adminGetOrganization', options);
+
+/**
+ * Admin Get Organization
+ *
+ * Platform admins: a workspace's plan, balance and lots, ledger, usage, members, stores and jobs.
+ */
+export const adminGetOrganizationOptions = (options: Options<AdminGetOrganizationData>) => queryOptions<AdminGetOrganizationResponse, AdminGetOrganizationError, AdminGetOrganizationResponse, ReturnType<typeof adminGetOrganizationQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await adminGetOrganization({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: adminGetOrganizationQueryKey(options)
+});
+
+export const adminListFailedJobsQueryKey = (options?: Options<AdminListFailedJobsData>) => createQueryKey('adminListFailedJobs', options);
+
+/**
+ * Admin List Failed Jobs
+ *
+ * Platform admins: failed jobs across all workspaces, with error, prompt, settings, provider and attempts.
+ */
+export const adminListFailedJobsOptions = (options?: Options<AdminListFailedJobsData>) => queryOptions<AdminListFailedJobsResponse, AdminListFailedJobsError, AdminListFailedJobsResponse, ReturnType<typeof adminListFailedJobsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await adminListFailedJobs({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: adminListFailedJobsQueryKey(options)
+});
+
+export const adminListFailedJobsInfiniteQueryKey = (options?: Options<AdminListFailedJobsData>): QueryKey<Options<AdminListFailedJobsData>> => createQueryKey('adminListFailedJobs', options, true);
+
+/**
+ * Admin List Failed Jobs
+ *
+ * Platform admins: failed jobs across all workspaces, with error, prompt, settings, provider and attempts.
+ */
+export const adminListFailedJobsInfiniteOptions = (options?: Options<AdminListFailedJobsData>) => infiniteQueryOptions<AdminListFailedJobsResponse, AdminListFailedJobsError, InfiniteData<AdminListFailedJobsResponse>, QueryKey<Options<AdminListFailedJobsData>>, string | null | Pick<QueryKey<Options<AdminListFailedJobsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<AdminListFailedJobsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await adminListFailedJobs({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: adminListFailedJobsInfiniteQueryKey(options)
+});
+
+/**
+ * Admin Retry Failed Items
+ *
+ * Platform admins: re-run only a finished job's failed items, as a new job with its own hold (audited).
+ */
+export const adminRetryFailedItemsMutation = (options?: Partial<Options<AdminRetryFailedItemsData>>): UseMutationOptions<AdminRetryFailedItemsResponse, AdminRetryFailedItemsError, Options<AdminRetryFailedItemsData>> => {
+    const mutationOptions: UseMutationOptions<AdminRetryFailedItemsResponse, AdminRetryFailedItemsError, Options<AdminRetryFailedItemsData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await adminRetryFailedItems({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const adminProviderCostsQueryKey = (options?: Options<AdminProviderCostsData>) => createQueryKey('adminProviderCosts', options);
+
+/**
+ * Admin Provider Costs
+ *
+ * Platform admins: provider spend by provider, model, operation and day, beside the credits captured for
+ * the same work (gross margin per operation).
+ */
+export const adminProviderCostsOptions = (options?: Options<AdminProviderCostsData>) => queryOptions<AdminProviderCostsResponse, DefaultError, AdminProviderCostsResponse, ReturnType<typeof adminProviderCostsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await adminProviderCosts({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: adminProviderCostsQueryKey(options)
+});
+
+export const adminAuditLogQueryKey = (options?: Options<AdminAuditLogData>) => createQueryKey('adminAuditLog', options);
+
+/**
+ * Admin Audit Log
+ *
+ * Platform admins: the audit log, newest first, filtered by actor, workspace, action and time.
+ */
+export const adminAuditLogOptions = (options?: Options<AdminAuditLogData>) => queryOptions<AdminAuditLogResponse, AdminAuditLogError, AdminAuditLogResponse, ReturnType<typeof adminAuditLogQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await adminAuditLog({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: adminAuditLogQueryKey(options)
+});
+
+export const adminAuditLogInfiniteQueryKey = (options?: Options<AdminAuditLogData>): QueryKey<Options<AdminAuditLogData>> => createQueryKey('adminAuditLog', options, true);
+
+/**
+ * Admin Audit Log
+ *
+ * Platform admins: the audit log, newest first, filtered by actor, workspace, action and time.
+ */
+export const adminAuditLogInfiniteOptions = (options?: Options<AdminAuditLogData>) => infiniteQueryOptions<AdminAuditLogResponse, AdminAuditLogError, InfiniteData<AdminAuditLogResponse>, QueryKey<Options<AdminAuditLogData>>, string | null | Pick<QueryKey<Options<AdminAuditLogData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<AdminAuditLogData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await adminAuditLog({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: adminAuditLogInfiniteQueryKey(options)
+});
+
+/**
+ * Admin Open Support Access
+ *
+ * Platform admins: open a workspace read-only in this session for a limited time, with a reason (audited,
+ * shown to the merchant).
+ */
+export const adminOpenSupportAccessMutation = (options?: Partial<Options<AdminOpenSupportAccessData>>): UseMutationOptions<AdminOpenSupportAccessResponse, AdminOpenSupportAccessError, Options<AdminOpenSupportAccessData>> => {
+    const mutationOptions: UseMutationOptions<AdminOpenSupportAccessResponse, AdminOpenSupportAccessError, Options<AdminOpenSupportAccessData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await adminOpenSupportAccess({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Admin End Support Access
+ *
+ * Platform admins: end support access before it expires (audited).
+ */
+export const adminEndSupportAccessMutation = (options?: Partial<Options<AdminEndSupportAccessData>>): UseMutationOptions<AdminEndSupportAccessResponse, AdminEndSupportAccessError, Options<AdminEndSupportAccessData>> => {
+    const mutationOptions: UseMutationOptions<AdminEndSupportAccessResponse, AdminEndSupportAccessError, Options<AdminEndSupportAccessData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await adminEndSupportAccess({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Admin Grant Credits
+ *
+ * Platform admins: grant promotional credits with a reason (shown to the merchant, audited).
+ */
+export const adminGrantCreditsMutation = (options?: Partial<Options<AdminGrantCreditsData>>): UseMutationOptions<AdminGrantCreditsResponse, AdminGrantCreditsError, Options<AdminGrantCreditsData>> => {
+    const mutationOptions: UseMutationOptions<AdminGrantCreditsResponse, AdminGrantCreditsError, Options<AdminGrantCreditsData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await adminGrantCredits({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Admin Adjust Credits
+ *
+ * Platform admins: add or remove credits with a reason; removing below zero available is refused.
+ */
+export const adminAdjustCreditsMutation = (options?: Partial<Options<AdminAdjustCreditsData>>): UseMutationOptions<AdminAdjustCreditsResponse, AdminAdjustCreditsError, Options<AdminAdjustCreditsData>> => {
+    const mutationOptions: UseMutationOptions<AdminAdjustCreditsResponse, AdminAdjustCreditsError, Options<AdminAdjustCreditsData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await adminAdjustCredits({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
 };
 
 export const healthQueryKey = (options?: Options<HealthData>) => createQueryKey('health', options);
@@ -348,35 +661,6 @@ export const listMembersOptions = (options?: Options<ListMembersData>) => queryO
     queryKey: listMembersQueryKey(options)
 });
 
-const createInfiniteParams = <K extends Pick<QueryKey<Options>[0], 'body' | 'headers' | 'path' | 'query'>>(queryKey: QueryKey<Options>, page: K) => {
-    const params = { ...queryKey[0] };
-    if (page.body) {
-        params.body = {
-            ...queryKey[0].body as any,
-            ...page.body as any
-        };
-    }
-    if (page.headers) {
-        params.headers = {
-            ...queryKey[0].headers,
-            ...page.headers
-        };
-    }
-    if (page.path) {
-        params.path = {
-            ...queryKey[0].path as any,
-            ...page.path as any
-        };
-    }
-    if (page.query) {
-        params.query = {
-            ...queryKey[0].query as any,
-            ...page.query as any
-        };
-    }
-    return params as unknown as typeof page;
-};
-
 export const listMembersInfiniteQueryKey = (options?: Options<ListMembersData>): QueryKey<Options<ListMembersData>> => createQueryKey('listMembers', options, true);
 
 /**
@@ -657,16 +941,16 @@ export const revokeApiKeyMutation = (options?: Partial<Options<RevokeApiKeyData>
     return mutationOptions;
 };
 
-export const adminListOrganizationsQueryKey = (options?: Options<AdminListOrganizationsData>) => createQueryKey('adminListOrganizations', options);
+export const listSupportAccessQueryKey = (options?: Options<ListSupportAccessData>) => createQueryKey('listSupportAccess', options);
 
 /**
- * Admin List Organizations
+ * List Support Access
  *
- * Platform admins: find workspaces by name or by a member's email.
+ * Who from Epox support opened this workspace (read-only), why, and until when; the latest 20.
  */
-export const adminListOrganizationsOptions = (options?: Options<AdminListOrganizationsData>) => queryOptions<AdminListOrganizationsResponse, AdminListOrganizationsError, AdminListOrganizationsResponse, ReturnType<typeof adminListOrganizationsQueryKey>>({
+export const listSupportAccessOptions = (options?: Options<ListSupportAccessData>) => queryOptions<ListSupportAccessResponse, DefaultError, ListSupportAccessResponse, ReturnType<typeof listSupportAccessQueryKey>>({
     queryFn: async ({ queryKey, signal }) => {
-        const { data } = await adminListOrganizations({
+        const { data } = await listSupportAccess({
             ...options,
             ...queryKey[0],
             signal,
@@ -674,36 +958,7 @@ export const adminListOrganizationsOptions = (options?: Options<AdminListOrganiz
         });
         return data;
     },
-    queryKey: adminListOrganizationsQueryKey(options)
-});
-
-export const adminListOrganizationsInfiniteQueryKey = (options?: Options<AdminListOrganizationsData>): QueryKey<Options<AdminListOrganizationsData>> => createQueryKey('adminListOrganizations', options, true);
-
-/**
- * Admin List Organizations
- *
- * Platform admins: find workspaces by name or by a member's email.
- */
-export const adminListOrganizationsInfiniteOptions = (options?: Options<AdminListOrganizationsData>) => infiniteQueryOptions<AdminListOrganizationsResponse, AdminListOrganizationsError, InfiniteData<AdminListOrganizationsResponse>, QueryKey<Options<AdminListOrganizationsData>>, string | null | Pick<QueryKey<Options<AdminListOrganizationsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
-// @ts-ignore
-{
-    queryFn: async ({ pageParam, queryKey, signal }) => {
-        // @ts-ignore
-        const page: Pick<QueryKey<Options<AdminListOrganizationsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
-            query: {
-                cursor: pageParam
-            }
-        };
-        const params = createInfiniteParams(queryKey, page);
-        const { data } = await adminListOrganizations({
-            ...options,
-            ...params,
-            signal,
-            throwOnError: true
-        });
-        return data;
-    },
-    queryKey: adminListOrganizationsInfiniteQueryKey(options)
+    queryKey: listSupportAccessQueryKey(options)
 });
 
 export const listDevOutboxQueryKey = (options?: Options<ListDevOutboxData>) => createQueryKey('listDevOutbox', options);
@@ -817,34 +1072,76 @@ export const getCreditCostsOptions = (options?: Options<GetCreditCostsData>) => 
     queryKey: getCreditCostsQueryKey(options)
 });
 
-/**
- * Admin Grant Credits
- *
- * Platform admins: grant promotional credits with a reason (shown to the merchant, audited).
- */
-export const adminGrantCreditsMutation = (options?: Partial<Options<AdminGrantCreditsData>>): UseMutationOptions<AdminGrantCreditsResponse, AdminGrantCreditsError, Options<AdminGrantCreditsData>> => {
-    const mutationOptions: UseMutationOptions<AdminGrantCreditsResponse, AdminGrantCreditsError, Options<AdminGrantCreditsData>> = {
-        mutationFn: async (fnOptions) => {
-            const { data } = await adminGrantCredits({
-                ...options,
-                ...fnOptions,
-                throwOnError: true
-            });
-            return data;
-        }
-    };
-    return mutationOptions;
-};
+export const getUsageSummaryQueryKey = (options?: Options<GetUsageSummaryData>) => createQueryKey('getUsageSummary', options);
 
 /**
- * Admin Adjust Credits
+ * Get Usage Summary
  *
- * Platform admins: add or remove credits with a reason; removing below zero available is refused.
+ * Credits used, as chart series: captures net of refunds, releases apart, delivered and failed outputs, and
+ * the burn rate with a projected run-out date (ranges up to two years).
  */
-export const adminAdjustCreditsMutation = (options?: Partial<Options<AdminAdjustCreditsData>>): UseMutationOptions<AdminAdjustCreditsResponse, AdminAdjustCreditsError, Options<AdminAdjustCreditsData>> => {
-    const mutationOptions: UseMutationOptions<AdminAdjustCreditsResponse, AdminAdjustCreditsError, Options<AdminAdjustCreditsData>> = {
+export const getUsageSummaryOptions = (options?: Options<GetUsageSummaryData>) => queryOptions<GetUsageSummaryResponse, DefaultError, GetUsageSummaryResponse, ReturnType<typeof getUsageSummaryQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getUsageSummary({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getUsageSummaryQueryKey(options)
+});
+
+export const getJobCostsQueryKey = (options: Options<GetJobCostsData>) => createQueryKey('getJobCosts', options);
+
+/**
+ * Get Job Costs
+ *
+ * One job's cost: the quote (operation x quantity x unit cost) and what each item captured and released.
+ */
+export const getJobCostsOptions = (options: Options<GetJobCostsData>) => queryOptions<GetJobCostsResponse, GetJobCostsError, GetJobCostsResponse, ReturnType<typeof getJobCostsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getJobCosts({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getJobCostsQueryKey(options)
+});
+
+export const getUsageSettingsQueryKey = (options?: Options<GetUsageSettingsData>) => createQueryKey('getUsageSettings', options);
+
+/**
+ * Get Usage Settings
+ *
+ * The workspace's time zone for usage days and digests, and its low-balance alert thresholds.
+ */
+export const getUsageSettingsOptions = (options?: Options<GetUsageSettingsData>) => queryOptions<GetUsageSettingsResponse, DefaultError, GetUsageSettingsResponse, ReturnType<typeof getUsageSettingsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getUsageSettings({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getUsageSettingsQueryKey(options)
+});
+
+/**
+ * Update Usage Settings
+ *
+ * Set the time zone and the low-balance thresholds (percent of the last top-up, absolute credits); admins.
+ */
+export const updateUsageSettingsMutation = (options?: Partial<Options<UpdateUsageSettingsData>>): UseMutationOptions<UpdateUsageSettingsResponse, DefaultError, Options<UpdateUsageSettingsData>> => {
+    const mutationOptions: UseMutationOptions<UpdateUsageSettingsResponse, DefaultError, Options<UpdateUsageSettingsData>> = {
         mutationFn: async (fnOptions) => {
-            const { data } = await adminAdjustCredits({
+            const { data } = await updateUsageSettings({
                 ...options,
                 ...fnOptions,
                 throwOnError: true
@@ -1581,75 +1878,6 @@ export const getGenerationOptions = (options: Options<GetGenerationData>) => que
     queryKey: getGenerationQueryKey(options)
 });
 
-export const listAssetsQueryKey = (options?: Options<ListAssetsData>) => createQueryKey('listAssets', options);
-
-/**
- * List Assets
- *
- * Generated assets, newest first (cursor-paged), optionally of one product or one job.
- */
-export const listAssetsOptions = (options?: Options<ListAssetsData>) => queryOptions<ListAssetsResponse, ListAssetsError, ListAssetsResponse, ReturnType<typeof listAssetsQueryKey>>({
-    queryFn: async ({ queryKey, signal }) => {
-        const { data } = await listAssets({
-            ...options,
-            ...queryKey[0],
-            signal,
-            throwOnError: true
-        });
-        return data;
-    },
-    queryKey: listAssetsQueryKey(options)
-});
-
-export const listAssetsInfiniteQueryKey = (options?: Options<ListAssetsData>): QueryKey<Options<ListAssetsData>> => createQueryKey('listAssets', options, true);
-
-/**
- * List Assets
- *
- * Generated assets, newest first (cursor-paged), optionally of one product or one job.
- */
-export const listAssetsInfiniteOptions = (options?: Options<ListAssetsData>) => infiniteQueryOptions<ListAssetsResponse, ListAssetsError, InfiniteData<ListAssetsResponse>, QueryKey<Options<ListAssetsData>>, string | null | Pick<QueryKey<Options<ListAssetsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
-// @ts-ignore
-{
-    queryFn: async ({ pageParam, queryKey, signal }) => {
-        // @ts-ignore
-        const page: Pick<QueryKey<Options<ListAssetsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
-            query: {
-                cursor: pageParam
-            }
-        };
-        const params = createInfiniteParams(queryKey, page);
-        const { data } = await listAssets({
-            ...options,
-            ...params,
-            signal,
-            throwOnError: true
-        });
-        return data;
-    },
-    queryKey: listAssetsInfiniteQueryKey(options)
-});
-
-export const getAssetQueryKey = (options: Options<GetAssetData>) => createQueryKey('getAsset', options);
-
-/**
- * Get Asset
- *
- * One asset with its prompt, resolved settings and their sources, provider, model, seed and cost.
- */
-export const getAssetOptions = (options: Options<GetAssetData>) => queryOptions<GetAssetResponse, GetAssetError, GetAssetResponse, ReturnType<typeof getAssetQueryKey>>({
-    queryFn: async ({ queryKey, signal }) => {
-        const { data } = await getAsset({
-            ...options,
-            ...queryKey[0],
-            signal,
-            throwOnError: true
-        });
-        return data;
-    },
-    queryKey: getAssetQueryKey(options)
-});
-
 export const listFlowsQueryKey = (options?: Options<ListFlowsData>) => createQueryKey('listFlows', options);
 
 /**
@@ -1940,6 +2168,241 @@ export const generateCollectionMutation = (options?: Partial<Options<GenerateCol
     return mutationOptions;
 };
 
+export const editOptionsQueryKey = (options?: Options<EditOptionsData>) => createQueryKey('editOptions', options);
+
+/**
+ * Edit Options
+ *
+ * The edit operations with their parameters and cost, the crop presets, and the exact adjustment formulas
+ * (for a live preview that matches the server's result).
+ */
+export const editOptionsOptions = (options?: Options<EditOptionsData>) => queryOptions<EditOptionsResponse, DefaultError, EditOptionsResponse, ReturnType<typeof editOptionsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await editOptions({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: editOptionsQueryKey(options)
+});
+
+export const listAssetsQueryKey = (options?: Options<ListAssetsData>) => createQueryKey('listAssets', options);
+
+/**
+ * List Assets
+ *
+ * Assets, newest first (cursor-paged), filtered by type, review state, product, job, collection, store sync
+ * state or prompt text; `deleted=true` lists the trash.
+ */
+export const listAssetsOptions = (options?: Options<ListAssetsData>) => queryOptions<ListAssetsResponse, ListAssetsError, ListAssetsResponse, ReturnType<typeof listAssetsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listAssets({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listAssetsQueryKey(options)
+});
+
+export const listAssetsInfiniteQueryKey = (options?: Options<ListAssetsData>): QueryKey<Options<ListAssetsData>> => createQueryKey('listAssets', options, true);
+
+/**
+ * List Assets
+ *
+ * Assets, newest first (cursor-paged), filtered by type, review state, product, job, collection, store sync
+ * state or prompt text; `deleted=true` lists the trash.
+ */
+export const listAssetsInfiniteOptions = (options?: Options<ListAssetsData>) => infiniteQueryOptions<ListAssetsResponse, ListAssetsError, InfiniteData<ListAssetsResponse>, QueryKey<Options<ListAssetsData>>, string | null | Pick<QueryKey<Options<ListAssetsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListAssetsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listAssets({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listAssetsInfiniteQueryKey(options)
+});
+
+/**
+ * Batch Assets
+ *
+ * One action on up to 500 assets, with a result per asset: ids that are unknown, in another workspace or in
+ * the wrong state are reported as failures; the others are done together. (`publish` comes with store sync.)
+ */
+export const batchAssetsMutation = (options?: Partial<Options<BatchAssetsData>>): UseMutationOptions<BatchAssetsResponse, BatchAssetsError, Options<BatchAssetsData>> => {
+    const mutationOptions: UseMutationOptions<BatchAssetsResponse, BatchAssetsError, Options<BatchAssetsData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await batchAssets({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Delete Asset
+ *
+ * Move the asset to the trash: restorable for 30 days, then it and its files are removed for good.
+ */
+export const deleteAssetMutation = (options?: Partial<Options<DeleteAssetData>>): UseMutationOptions<DeleteAssetResponse, DeleteAssetError, Options<DeleteAssetData>> => {
+    const mutationOptions: UseMutationOptions<DeleteAssetResponse, DeleteAssetError, Options<DeleteAssetData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await deleteAsset({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getAssetQueryKey = (options: Options<GetAssetData>) => createQueryKey('getAsset', options);
+
+/**
+ * Get Asset
+ *
+ * One asset with its prompt, resolved settings and their sources, provider, model, seed, cost and review
+ * state (also when it is in the trash). The `ETag` header (and `version`) is what PATCH expects back.
+ */
+export const getAssetOptions = (options: Options<GetAssetData>) => queryOptions<GetAssetResponse, GetAssetError, GetAssetResponse, ReturnType<typeof getAssetQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getAsset({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getAssetQueryKey(options)
+});
+
+/**
+ * Update Asset
+ *
+ * Pin, favorite, approve or reject (who and when are recorded). Name the version you read, as `If-Match` or
+ * `version`: if someone changed the asset since, nothing is written and 412 `version_conflict` says the
+ * current version.
+ */
+export const updateAssetMutation = (options?: Partial<Options<UpdateAssetData>>): UseMutationOptions<UpdateAssetResponse, DefaultError, Options<UpdateAssetData>> => {
+    const mutationOptions: UseMutationOptions<UpdateAssetResponse, DefaultError, Options<UpdateAssetData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await updateAsset({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Restore Asset
+ *
+ * Take the asset out of the trash (within 30 days of its deletion; 410 after).
+ */
+export const restoreAssetMutation = (options?: Partial<Options<RestoreAssetData>>): UseMutationOptions<RestoreAssetResponse, RestoreAssetError, Options<RestoreAssetData>> => {
+    const mutationOptions: UseMutationOptions<RestoreAssetResponse, RestoreAssetError, Options<RestoreAssetData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await restoreAsset({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const assetRevisionsQueryKey = (options: Options<AssetRevisionsData>) => createQueryKey('assetRevisions', options);
+
+/**
+ * Asset Revisions
+ *
+ * The revision chain the asset belongs to: the generated original and every edit made from it, oldest
+ * first (each with `parent_id`).
+ */
+export const assetRevisionsOptions = (options: Options<AssetRevisionsData>) => queryOptions<AssetRevisionsResponse, AssetRevisionsError, AssetRevisionsResponse, ReturnType<typeof assetRevisionsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await assetRevisions({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: assetRevisionsQueryKey(options)
+});
+
+export const downloadAssetQueryKey = (options: Options<DownloadAssetData>) => createQueryKey('downloadAsset', options);
+
+/**
+ * Download Asset
+ *
+ * Redirect (307) to a signed, time-limited URL of the original file or its WebP preview.
+ */
+export const downloadAssetOptions = (options: Options<DownloadAssetData>) => queryOptions<unknown, DownloadAssetError, unknown, ReturnType<typeof downloadAssetQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await downloadAsset({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: downloadAssetQueryKey(options)
+});
+
+/**
+ * Edit Asset
+ *
+ * Make a revision; the asset itself never changes. Crop, resize, rotate, flip and adjust are done at once and
+ * free (201 with the new asset, whose `parent_id` is this one). AI edits, upscale and background removal are
+ * jobs (202): the cost is held now (402 when short), captured when the image is delivered and released if it
+ * fails. Parameters per operation: GET /assets/edit-options.
+ */
+export const editAssetMutation = (options?: Partial<Options<EditAssetData>>): UseMutationOptions<EditAssetResponse, DefaultError, Options<EditAssetData>> => {
+    const mutationOptions: UseMutationOptions<EditAssetResponse, DefaultError, Options<EditAssetData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await editAsset({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
 /**
  * Start Shopify Install
  *
@@ -2175,6 +2638,133 @@ export const importStoreProductsMutation = (options?: Partial<Options<ImportStor
     const mutationOptions: UseMutationOptions<ImportStoreProductsResponse, DefaultError, Options<ImportStoreProductsData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await importStoreProducts({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Publish Assets
+ *
+ * Publish up to 500 assets, each to its own product (or all to `product_id`): one sync per asset, with a
+ * result per asset (a refused asset carries the same problem code the single publish would answer).
+ */
+export const publishAssetsMutation = (options?: Partial<Options<PublishAssetsData>>): UseMutationOptions<PublishAssetsResponse, PublishAssetsError, Options<PublishAssetsData>> => {
+    const mutationOptions: UseMutationOptions<PublishAssetsResponse, PublishAssetsError, Options<PublishAssetsData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await publishAssets({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Unpublish Asset
+ *
+ * Remove the asset's image from the store product it was published to.
+ */
+export const unpublishAssetMutation = (options?: Partial<Options<UnpublishAssetData>>): UseMutationOptions<UnpublishAssetResponse, UnpublishAssetError, Options<UnpublishAssetData>> => {
+    const mutationOptions: UseMutationOptions<UnpublishAssetResponse, UnpublishAssetError, Options<UnpublishAssetData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await unpublishAsset({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Publish Asset
+ *
+ * Publish an approved image to its store product (or `product_id`, of the same store). Follow the returned
+ * sync record (or the asset's `sync_state`); publishing again never adds a second image.
+ */
+export const publishAssetMutation = (options?: Partial<Options<PublishAssetData>>): UseMutationOptions<PublishAssetResponse, DefaultError, Options<PublishAssetData>> => {
+    const mutationOptions: UseMutationOptions<PublishAssetResponse, DefaultError, Options<PublishAssetData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await publishAsset({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const listAssetSyncRecordsQueryKey = (options: Options<ListAssetSyncRecordsData>) => createQueryKey('listAssetSyncRecords', options);
+
+/**
+ * List Asset Sync Records
+ *
+ * Every publish and removal of the asset, newest first, with attempts, store ids and failure reasons.
+ */
+export const listAssetSyncRecordsOptions = (options: Options<ListAssetSyncRecordsData>) => queryOptions<ListAssetSyncRecordsResponse, ListAssetSyncRecordsError, ListAssetSyncRecordsResponse, ReturnType<typeof listAssetSyncRecordsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listAssetSyncRecords({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listAssetSyncRecordsQueryKey(options)
+});
+
+export const listAssetSyncRecordsInfiniteQueryKey = (options: Options<ListAssetSyncRecordsData>): QueryKey<Options<ListAssetSyncRecordsData>> => createQueryKey('listAssetSyncRecords', options, true);
+
+/**
+ * List Asset Sync Records
+ *
+ * Every publish and removal of the asset, newest first, with attempts, store ids and failure reasons.
+ */
+export const listAssetSyncRecordsInfiniteOptions = (options: Options<ListAssetSyncRecordsData>) => infiniteQueryOptions<ListAssetSyncRecordsResponse, ListAssetSyncRecordsError, InfiniteData<ListAssetSyncRecordsResponse>, QueryKey<Options<ListAssetSyncRecordsData>>, string | null | Pick<QueryKey<Options<ListAssetSyncRecordsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListAssetSyncRecordsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listAssetSyncRecords({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listAssetSyncRecordsInfiniteQueryKey(options)
+});
+
+/**
+ * Retry Sync Record
+ *
+ * Queue a failed sync again; it resumes from where it stopped.
+ */
+export const retrySyncRecordMutation = (options?: Partial<Options<RetrySyncRecordData>>): UseMutationOptions<RetrySyncRecordResponse, DefaultError, Options<RetrySyncRecordData>> => {
+    const mutationOptions: UseMutationOptions<RetrySyncRecordResponse, DefaultError, Options<RetrySyncRecordData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await retrySyncRecord({
                 ...options,
                 ...fnOptions,
                 throwOnError: true

@@ -1,11 +1,15 @@
 import { Link } from 'react-router';
 
+import { SparklesIcon } from '@/components/icons';
 import { Badge, Table } from '@/components/ui';
 import { formatDate } from '@/lib/format';
 
 import { type Product, primaryImage } from './hooks';
 import { PhotoIcon } from './icons';
 import { formatPrice } from './price';
+
+// The "Studio" shortcut on each card is styled by the Studio's sheet.
+import '@/features/studio/studio.css';
 
 function Thumbnail({ product, size }: { product: Product; size: 'lg' | 'sm' }) {
   const image = primaryImage(product);
@@ -32,13 +36,27 @@ export function ProductGrid({ products }: { products: Product[] }) {
           <Link to={`/products/${product.id}`} className="product-card-link">
             <Thumbnail product={product} size="lg" />
             <span className="product-card-body">
-              <span className="product-card-name">{product.name}</span>
+              <span className="product-card-name" id={`product-name-${product.id}`}>
+                {product.name}
+              </span>
               <span className="product-card-meta">
                 {primaryCategory(product) ?? 'No category'} · {product.images.length}{' '}
                 {product.images.length === 1 ? 'image' : 'images'}
               </span>
             </span>
           </Link>
+          {!product.archived && product.images.length > 0 && (
+            <Link
+              to={`/studio?product=${product.id}`}
+              className="product-card-studio"
+              aria-label="Open in studio"
+              aria-describedby={`product-name-${product.id}`}
+              title="Open in studio"
+            >
+              <SparklesIcon width={16} height={16} />
+              Studio
+            </Link>
+          )}
           {product.archived && (
             <span className="product-card-badge">
               <Badge tone="warning">Archived</Badge>
