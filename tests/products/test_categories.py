@@ -89,5 +89,8 @@ async def test_generation_settings_must_be_a_json_object(browser: Browser) -> No
     assert_problem(await browser.post("/categories", json={"name": "X", "generation_settings": huge}), 422)
     category = await _category(browser, name="Rugs")
     assert_problem(await browser.patch(f"/categories/{category['id']}", json={"generation_settings": None}), 422)
-    updated = await browser.patch(f"/categories/{category['id']}", json={"generation_settings": {"mood": "Calm"}})
-    assert updated.json()["generation_settings"] == {"mood": "Calm"}
+    calm = {"bubbles": [{"type": "mood", "preset": "Calm"}], "by_scene_type": {"bedroom": {"quality": "2k"}}}
+    updated = await browser.patch(f"/categories/{category['id']}", json={"generation_settings": calm})
+    assert updated.json()["generation_settings"] == calm
+    unknown = await browser.patch(f"/categories/{category['id']}", json={"generation_settings": {"mood": "Calm"}})
+    assert_problem(unknown, 422)

@@ -26,7 +26,7 @@ async def test_create_read_update_archive_restore(browser: Browser) -> None:
         price_minor=129900,
         currency="EUR",
         scene_types=["living_room"],
-        generation_settings={"style": "Mid-Century"},
+        generation_settings={"bubbles": [{"type": "style", "preset": "Mid-Century"}]},
     )
     assert created["source"] == "uploaded"
     assert created["archived"] is False
