@@ -156,6 +156,11 @@ async def _check(sessions: async_sessionmaker[AsyncSession], org: uuid.UUID, zon
                 for target in (per_day[day], per_operation[operation]):
                     for index, value in enumerate(sums):
                         target[index] += value
+            if not per_day:  # only open holds: nothing settled, so every series is empty and every total zero
+                today = datetime.now(info).date()
+                empty = await UsageService(session, org).summary(group_by="operation", start=today, end=today, tz=tz)
+                assert [empty.totals.captured, empty.totals.refunded, empty.totals.released] == [0, 0, 0]
+                continue
             first, last = min(per_day), max(per_day)
             service = UsageService(session, org)
             by_day = await service.summary(group_by="day", start=first, end=last, tz=tz if tz != zone_name else None)
