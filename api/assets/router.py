@@ -251,7 +251,7 @@ async def edit_asset(
     free (201 with the new asset, whose `parent_id` is this one). AI edits, upscale and background removal are
     jobs (202): the cost is held now (402 when short), captured when the image is delivered and released if it
     fails. Parameters per operation: GET /assets/edit-options."""
-    creator = Creator(library.ctx.actor_user_id, library.ctx.actor_api_key_id)
+    creator = Creator.of(library.ctx)
     result = await library.service.edit(asset_id, body, creator)
     if isinstance(result, EditJob):
         out = EditJobOut(

@@ -170,7 +170,7 @@ async def start_generation(body: GenerateRequest, studio: Writer, idempotency: M
     short), and starts a job with one item per image. You pay only for delivered images: each is captured when
     stored; failures and cancels release theirs. Follow progress at /jobs/{id}/events. With an
     `Idempotency-Key`, a retried request returns the first job."""
-    creator = Creator(studio.ctx.actor_user_id, studio.ctx.actor_api_key_id)
+    creator = Creator.of(studio.ctx)
     return _out(await studio.service.start(body, creator))
 
 
@@ -301,8 +301,7 @@ async def generate_flow(
     flow_id: uuid.UUID, body: GenerateSavedRequest, studio: Writer, idempotency: MemberIdempotency
 ) -> GenerationOut:
     """Generate a saved flow: its product with its settings (and this request's overrides)."""
-    request = GenerateRequest(flow_id=flow_id, settings=body.settings, variants=body.variants, provider=body.provider)
-    return _out(await studio.service.start(request, Creator(studio.ctx.actor_user_id, studio.ctx.actor_api_key_id)))
+    return _out(await studio.service.start(body.for_target(flow_id=flow_id), Creator.of(studio.ctx)))
 
 
 @router.get("/collections", tags=["collections"], response_model=CollectionPage, responses=TENANT)
@@ -381,7 +380,4 @@ async def generate_collection(
     collection_id: uuid.UUID, body: GenerateSavedRequest, studio: Writer, idempotency: MemberIdempotency
 ) -> GenerationOut:
     """Generate every product of the collection in one job: one quote and hold for all, per-product progress."""
-    request = GenerateRequest(
-        collection_id=collection_id, settings=body.settings, variants=body.variants, provider=body.provider
-    )
-    return _out(await studio.service.start(request, Creator(studio.ctx.actor_user_id, studio.ctx.actor_api_key_id)))
+    return _out(await studio.service.start(body.for_target(collection_id=collection_id), Creator.of(studio.ctx)))

@@ -234,3 +234,15 @@ class GenerateSavedRequest(RequestModel):
     settings: GenerationSettingsIn = Field(default_factory=GenerationSettingsIn)
     variants: int = Field(default=1, ge=1, le=4)
     provider: str | None = Field(default=None, max_length=50)
+
+    def for_target(
+        self, *, flow_id: uuid.UUID | None = None, collection_id: uuid.UUID | None = None
+    ) -> GenerateRequest:
+        """The same request as POST /generations would take for this flow or collection."""
+        return GenerateRequest(
+            flow_id=flow_id,
+            collection_id=collection_id,
+            settings=self.settings,
+            variants=self.variants,
+            provider=self.provider,
+        )

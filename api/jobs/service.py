@@ -12,7 +12,7 @@ import contextlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,9 @@ from api.credits.service import CreditLedgerService
 from api.jobs.exceptions import JobNotCancelable, JobNotFound
 from api.jobs.repository import JobRepository, JobStateRepository
 from api.models import Job, JobKind, JobStatus
+
+if TYPE_CHECKING:
+    from api.auth.dependencies import AuthContext
 
 # Per-item events kept on the row for the events stream; older ones are only counted.
 RECENT_ITEMS = 50
@@ -47,6 +50,11 @@ def dispatch(session: AsyncSession, job: Job, now: datetime) -> None:
 class Creator:
     user_id: uuid.UUID | None = None
     api_key_id: uuid.UUID | None = None
+
+    @classmethod
+    def of(cls, ctx: AuthContext) -> Creator:
+        """Who asked: the signed-in user, or the API key an integration called with."""
+        return cls(ctx.actor_user_id, ctx.actor_api_key_id)
 
 
 @dataclass(frozen=True)

@@ -122,10 +122,6 @@ def _service(ctx: AuthContext, session: AsyncSession, settings: Settings) -> Pub
     return PublishService(session, ctx.organization_id, settings)
 
 
-def _creator(ctx: AuthContext) -> Creator:
-    return Creator(ctx.actor_user_id, ctx.actor_api_key_id)
-
-
 @router.post(
     "/assets/publish",
     status_code=status.HTTP_202_ACCEPTED,
@@ -138,7 +134,7 @@ async def publish_assets(
     """Publish up to 500 assets, each to its own product (or all to `product_id`): one sync per asset, with a
     result per asset (a refused asset carries the same problem code the single publish would answer)."""
     outcomes = await _service(ctx, session, settings).publish_many(
-        body.asset_ids, PublishOptions(product_id=body.product_id), _creator(ctx)
+        body.asset_ids, PublishOptions(product_id=body.product_id), Creator.of(ctx)
     )
     items = [
         BatchPublishItem(
@@ -164,7 +160,7 @@ async def publish_asset(
     """Publish an approved image to its store product (or `product_id`, of the same store). Follow the returned
     sync record (or the asset's `sync_state`); publishing again never adds a second image."""
     options = PublishOptions(**(body.model_dump() if body else {}))
-    return SyncRecordOut.of(await _service(ctx, session, settings).publish(asset_id, options, _creator(ctx)))
+    return SyncRecordOut.of(await _service(ctx, session, settings).publish(asset_id, options, Creator.of(ctx)))
 
 
 @router.delete(
@@ -177,7 +173,7 @@ async def unpublish_asset(
     asset_id: uuid.UUID, ctx: MemberAccess, session: Session, settings: SettingsDep
 ) -> SyncRecordOut:
     """Remove the asset's image from the store product it was published to."""
-    return SyncRecordOut.of(await _service(ctx, session, settings).unpublish(asset_id, _creator(ctx)))
+    return SyncRecordOut.of(await _service(ctx, session, settings).unpublish(asset_id, Creator.of(ctx)))
 
 
 @router.get(
@@ -203,4 +199,4 @@ async def retry_sync_record(
     sync_record_id: uuid.UUID, ctx: MemberAccess, session: Session, settings: SettingsDep
 ) -> SyncRecordOut:
     """Queue a failed sync again; it resumes from where it stopped."""
-    return SyncRecordOut.of(await _service(ctx, session, settings).retry(sync_record_id, _creator(ctx)))
+    return SyncRecordOut.of(await _service(ctx, session, settings).retry(sync_record_id, Creator.of(ctx)))

@@ -181,7 +181,5 @@ async def import_store_products(
 ) -> JobOut:
     """Import products from the store as a job; follow it at /jobs/{id} or its events stream. With an
     `Idempotency-Key`, a retry returns the first job instead of starting a second import."""
-    job = await _stores(ctx, session, settings).start_import(
-        store_id, body, Creator(ctx.actor_user_id, ctx.actor_api_key_id)
-    )
+    job = await _stores(ctx, session, settings).start_import(store_id, body, Creator.of(ctx))
     return JobOut.of(job)
