@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import asyncio
 import os
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -9,13 +11,18 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from pydantic import SecretStr
+from sqlalchemy import func, select, text, update
 
 from api.core.config import Settings
 from api.main import create_app
+from api.models import Job, JobStatus, Product, ProductImage
+from sandbox.catalog import IMAGES_PER_PRODUCT, PRODUCTS
 from sandbox.server import serve
 from sandbox.shopify import ShopifySandbox
 from sandbox.woocommerce import WooSandbox
 from tests.helpers import Browser, new_browser, signup, worker_ctx
+from workers.jobs import reconcile_jobs
+from workers.store_sync import handle_store_webhook, import_store_products
 
 # The shared third-party contracts (design: read them where they are, never copy them in).
 CONTRACTS_DIR = Path(os.environ.get("EPOX_CONTRACTS_DIR", Path(__file__).resolve().parents[3] / "shared" / "data"))
@@ -111,7 +118,6 @@ async def connect_woo(client: Browser, woo: WooSandbox, site: str = "sandbox-sto
 
 async def run_queued_webhooks(app: FastAPI) -> int:
     """Run the webhook jobs the requests queued, the way the sync worker would; how many ran."""
-    from workers.store_sync import handle_store_webhook
 
     jobs = await app.state.arq.queued_jobs(queue_name="epox:sync")
     ran = 0
@@ -121,3 +127,48 @@ async def run_queued_webhooks(app: FastAPI) -> int:
             ran += 1
     await app.state.arq.flushdb()
     return ran
+
+
+async def import_killed_and_resumed(app: FastAPI, merchant: Browser, store_id: str) -> None:
+    """Import all 60 sandbox products with a worker killed part-way (wherever it happens to be: mid-download,
+    mid-transaction); its lease runs out, the reconciler hands the job to a restarted worker, which resumes from
+    the checkpoint and ends with exactly the 60 products and their 180 images."""
+
+    async def count(model: type) -> int:
+        async with app.state.sessionmaker() as session:
+            return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+    async def job() -> Job:
+        async with app.state.sessionmaker() as session:
+            found = await session.get(Job, uuid.UUID(job_id))
+            assert found is not None
+            return found
+
+    response = await merchant.post(f"/stores/{store_id}/imports", json={"all": True})
+    assert response.status_code == 202, response.text
+    job_id, ctx = str(response.json()["id"]), worker_ctx(app)
+    attempt = asyncio.create_task(import_store_products(ctx, job_id))
+    while await count(Product) < 17:  # noqa: ASYNC110 - polling the database, not an in-process event
+        await asyncio.sleep(0.05)
+    attempt.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await attempt
+    assert (await job()).status == JobStatus.running
+    assert 17 <= await count(Product) < len(PRODUCTS)
+
+    async with app.state.sessionmaker() as session, session.begin():
+        await session.execute(
+            update(Job).where(Job.id == uuid.UUID(job_id)).values(deadline_at=func.now() - text("interval '1 second'"))
+        )
+    assert await reconcile_jobs(ctx) == 1
+    await import_store_products(ctx, job_id)
+
+    finished = await job()
+    assert finished.status == JobStatus.succeeded, (finished.error_code, finished.error_message)
+    assert finished.attempts == 2
+    assert finished.result is not None
+    assert finished.result["created"] + finished.result["updated"] == len(PRODUCTS)
+    assert await count(Product) == len(PRODUCTS) == 60
+    assert await count(ProductImage) == 60 * IMAGES_PER_PRODUCT
+    names = [p["name"] for p in (await merchant.get("/products", params={"limit": 100})).json()["items"]]
+    assert sorted(names) == sorted(p.title for p in PRODUCTS)

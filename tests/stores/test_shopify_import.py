@@ -3,21 +3,19 @@ plan's slots, through throttling, and resuming after an interrupted attempt."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 
 import pytest
 from arq import Retry
 from fastapi import FastAPI
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select
 
 from api.models import Category, Job, JobStatus, Product, ProductCategory, ProductImage
 from sandbox.catalog import PRODUCTS
 from sandbox.shopify import ShopifySandbox
 from tests.helpers import TRIAL_PRODUCT_SLOTS, Browser, assert_problem, put_on_plan, worker_ctx
-from tests.stores.conftest import connect_shop
-from workers.jobs import reconcile_jobs
+from tests.stores.conftest import connect_shop, import_killed_and_resumed
 from workers.store_sync import import_store_products
 
 
@@ -172,38 +170,7 @@ async def test_a_worker_killed_mid_import_and_restarted_finishes_with_exactly_60
     store_app: FastAPI, merchant: Browser, shopify: ShopifySandbox
 ) -> None:
     await put_on_plan(store_app, (await merchant.get("/organization")).json()["id"], "starter")
-    store_id = await connect_shop(merchant, shopify)
-    job_id = await _start(merchant, store_id, all=True)
-    ctx = worker_ctx(store_app)
-
-    # The worker dies wherever it happens to be (mid-download, mid-transaction) once some products are in.
-    attempt = asyncio.create_task(import_store_products(ctx, job_id))
-    while await _count(store_app, Product) < 17:  # noqa: ASYNC110 - polling the database, not an in-process event
-        await asyncio.sleep(0.05)
-    attempt.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await attempt
-    job = await _job(store_app, job_id)
-    assert job.status == JobStatus.running
-    assert 17 <= await _count(store_app, Product) < len(PRODUCTS)
-
-    # Its lease runs out; the reconciler hands the job to the restarted worker, which resumes from the checkpoint.
-    async with store_app.state.sessionmaker() as session, session.begin():
-        await session.execute(
-            update(Job).where(Job.id == uuid.UUID(job_id)).values(deadline_at=func.now() - text("interval '1 second'"))
-        )
-    assert await reconcile_jobs(ctx) == 1
-    await import_store_products(ctx, job_id)
-
-    job = await _job(store_app, job_id)
-    assert job.status == JobStatus.succeeded, (job.error_code, job.error_message)
-    assert job.attempts == 2
-    assert job.result is not None
-    assert job.result["created"] + job.result["updated"] == len(PRODUCTS)
-    assert await _count(store_app, Product) == len(PRODUCTS) == 60
-    assert await _count(store_app, ProductImage) == 60 * 3
-    names = [p["name"] for p in (await merchant.get("/products", params={"limit": 100})).json()["items"]]
-    assert sorted(names) == sorted(p.title for p in PRODUCTS)
+    await import_killed_and_resumed(store_app, merchant, await connect_shop(merchant, shopify))
 
 
 async def test_disconnect_removes_our_webhook_subscriptions_from_the_shop(

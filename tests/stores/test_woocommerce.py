@@ -17,7 +17,7 @@ from api.models import Category, Job, JobStatus, Product, ProductImage, StoreCon
 from sandbox.catalog import COLLECTIONS, IMAGES_PER_PRODUCT, PRODUCT_COUNT
 from sandbox.woocommerce import WooSandbox, product_id
 from tests.helpers import Browser, assert_problem, make_browser, put_on_plan, worker_ctx
-from tests.stores.conftest import connect_woo, run_queued_webhooks
+from tests.stores.conftest import connect_woo, import_killed_and_resumed, run_queued_webhooks
 from workers.store_sync import import_store_products
 
 SITE = "sandbox-store"
@@ -245,3 +245,10 @@ async def test_the_store_page_is_told_which_sandbox_stores_a_local_run_offers(
 ) -> None:
     sandbox = (await merchant.get("/stores/sandbox")).json()
     assert sandbox == {"shopify_shop": "sandbox-shop.myshopify.com", "woocommerce_site_url": None}
+
+
+async def test_a_worker_killed_mid_import_and_restarted_finishes_with_exactly_60_products(
+    store_app: FastAPI, merchant: Browser, woo: WooSandbox
+) -> None:
+    await put_on_plan(store_app, (await merchant.get("/organization")).json()["id"], "starter")
+    await import_killed_and_resumed(store_app, merchant, await connect_woo(merchant, woo))
