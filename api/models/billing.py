@@ -54,6 +54,9 @@ class Plan(TimestampsMixin, Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     # The trial is not sold; retired plans stay for the workspaces still on them.
     purchasable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    # What a new workspace on this plan gets once at sign-up (the trial plan only): credits valid for days.
+    trial_credits: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    trial_days: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class CreditPack(TimestampsMixin, Base):

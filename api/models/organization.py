@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, text
@@ -26,6 +27,10 @@ class Organization(IdMixin, TimestampsMixin, Base):
     default_provider: Mapped[str] = mapped_column(String(50), default="local", server_default="local")
     # IANA time zone for usage days and digests (DST-correct local days).
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # The onboarding wizard's state: steps the merchant skipped (the rest complete from the data itself), and when
+    # they finished or dismissed it.
+    onboarding_skipped: Mapped[list[str]] = mapped_column(JSONB, default=list, server_default=text("'[]'::jsonb"))
+    onboarding_finished_at: Mapped[datetime | None]
 
 
 class Role(enum.StrEnum):
