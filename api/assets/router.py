@@ -138,8 +138,11 @@ async def list_assets(
 @router.post("/assets/batch", response_model=BatchOut, responses=TENANT)
 async def batch_assets(body: BatchRequest, library: Writer) -> BatchOut:
     """One action on up to 500 assets, with a result per asset: ids that are unknown, in another workspace or in
-    the wrong state are reported as failures; the others are done together. (`publish` comes with store sync.)"""
-    results = await library.service.batch(body.action, body.asset_ids, user_id=library.ctx.actor_user_id)
+    the wrong state are reported as failures; the others are done together. `publish` queues a store sync per
+    asset (to its own product, or all to `product_id`); a refused asset carries the code a single publish gives."""
+    results = await library.service.batch(
+        body.action, body.asset_ids, creator=Creator.of(library.ctx), product_id=body.product_id
+    )
     succeeded = sum(result.ok for result in results)
     return BatchOut(action=body.action, succeeded=succeeded, failed=len(results) - succeeded, results=results)
 

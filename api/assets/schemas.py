@@ -126,7 +126,6 @@ class UpdateAssetRequest(RequestModel):
 
 
 class BatchAction(enum.StrEnum):
-    # `publish` belongs to store sync (api/stores) and joins this list when it lands (see service.on_approved).
     approve = "approve"
     reject = "reject"
     pin = "pin"
@@ -135,11 +134,21 @@ class BatchAction(enum.StrEnum):
     unfavorite = "unfavorite"
     delete = "delete"
     restore = "restore"
+    publish = "publish"  # to each asset's store product (or `product_id`): one sync job per asset
 
 
 class BatchRequest(RequestModel):
     action: BatchAction
     asset_ids: list[uuid.UUID] = Field(min_length=1, max_length=MAX_BATCH, description=f"Up to {MAX_BATCH} ids.")
+    product_id: uuid.UUID | None = Field(
+        default=None, description="`publish` only: publish every asset to this store product instead of its own."
+    )
+
+    @model_validator(mode="after")
+    def _product_only_for_publish(self) -> BatchRequest:
+        if self.product_id is not None and self.action != BatchAction.publish:
+            raise ValueError("product_id goes with the publish action only")
+        return self
 
 
 class BatchError(ResponseModel):
@@ -151,6 +160,9 @@ class BatchResult(ResponseModel):
     asset_id: uuid.UUID
     ok: bool
     error: BatchError | None = None
+    sync_record_id: uuid.UUID | None = Field(
+        default=None, description="`publish`: the sync queued for the asset (GET /assets/{id}/sync-records)."
+    )
 
 
 class BatchOut(ResponseModel):

@@ -249,11 +249,15 @@ class AssetService:
         action: BatchAction,
         asset_ids: Sequence[uuid.UUID],
         *,
-        user_id: uuid.UUID | None,
+        creator: Creator,
+        product_id: uuid.UUID | None = None,
         now: datetime | None = None,
     ) -> list[BatchResult]:
         """One action on up to 500 assets: one read of their state, one UPDATE of those it changes, and a result
         per asset (unknown ids, another workspace's ids, trashed ones are reported, not skipped silently)."""
+        if action == BatchAction.publish:
+            return await self._publish_many(asset_ids, product_id, creator)
+        user_id = creator.user_id
         now = now or utc_now()
         ids = list(dict.fromkeys(asset_ids))
         states = await self.assets.states(ids)
@@ -277,6 +281,24 @@ class AssetService:
                 self.session, self.organization_id, [i for i in pending if i in changed], approved_by_user_id=user_id
             )
         return [BatchResult(asset_id=i, ok=i not in errors, error=errors.get(i)) for i in ids]
+
+    async def _publish_many(
+        self, asset_ids: Sequence[uuid.UUID], product_id: uuid.UUID | None, creator: Creator
+    ) -> list[BatchResult]:
+        """A sync job per asset through store publishing, each refused one with the code its single publish gives."""
+        from api.stores.publish import PublishOptions, PublishService  # the store domain builds on assets
+
+        publisher = PublishService(self.session, self.organization_id, self.settings)
+        outcomes = await publisher.publish_many(asset_ids, PublishOptions(product_id=product_id), creator)
+        return [
+            BatchResult(
+                asset_id=outcome.asset_id,
+                ok=outcome.error is None,
+                error=BatchError(code=outcome.error.code, detail=outcome.error.detail) if outcome.error else None,
+                sync_record_id=outcome.record.id if outcome.record else None,
+            )
+            for outcome in outcomes
+        ]
 
     # --- edits -------------------------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
-"""Publishing assets to their store (api/stores/publish.py): publish, remove, batch publish, the sync history of an
-asset, and retrying a failed sync. Every write answers 202 with the sync record; the sync job does the store calls."""
+"""Publishing assets to their store (api/stores/publish.py): publish, remove, the sync history of an asset, and
+retrying a failed sync (batch publish is an action of POST /assets/batch). Every write answers 202 with the sync
+record; the sync job does the store calls."""
 
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ from api.jobs.service import Creator
 from api.models import SyncAction, SyncRecord, SyncStatus
 from api.stores.exceptions import StoreNotActive
 from api.stores.publish import (
-    MAX_BATCH,
     PUBLISH_ERRORS,
     AssetNotPublished,
     PublishOptions,
@@ -49,11 +49,6 @@ class PublishRequest(RequestModel):
         default=None, ge=1, le=250, description="1-based place among the product's images (default: last)."
     )
     alt: str | None = Field(default=None, max_length=400, description="Alt text (default: the product's name).")
-
-
-class BatchPublishRequest(RequestModel):
-    asset_ids: list[uuid.UUID] = Field(min_length=1, max_length=MAX_BATCH)
-    product_id: uuid.UUID | None = Field(default=None, description="Publish every asset to this store product.")
 
 
 class SyncRecordOut(ResponseModel):
@@ -100,52 +95,8 @@ class SyncRecordPage(Page[SyncRecordOut]):
     pass
 
 
-class BatchItemError(ResponseModel):
-    status: int
-    code: str
-    detail: str
-
-
-class BatchPublishItem(ResponseModel):
-    asset_id: uuid.UUID
-    record: SyncRecordOut | None
-    error: BatchItemError | None
-
-
-class BatchPublishOut(ResponseModel):
-    items: list[BatchPublishItem]
-    queued: int
-    refused: int
-
-
 def _service(ctx: AuthContext, session: AsyncSession, settings: Settings) -> PublishService:
     return PublishService(session, ctx.organization_id, settings)
-
-
-@router.post(
-    "/assets/publish",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=BatchPublishOut,
-    responses=TENANT,
-)
-async def publish_assets(
-    body: BatchPublishRequest, ctx: MemberAccess, session: Session, settings: SettingsDep
-) -> BatchPublishOut:
-    """Publish up to 500 assets, each to its own product (or all to `product_id`): one sync per asset, with a
-    result per asset (a refused asset carries the same problem code the single publish would answer)."""
-    outcomes = await _service(ctx, session, settings).publish_many(
-        body.asset_ids, PublishOptions(product_id=body.product_id), Creator.of(ctx)
-    )
-    items = [
-        BatchPublishItem(
-            asset_id=o.asset_id,
-            record=SyncRecordOut.of(o.record) if o.record is not None else None,
-            error=BatchItemError(status=o.error.status, code=o.error.code, detail=o.error.detail) if o.error else None,
-        )
-        for o in outcomes
-    ]
-    queued = sum(1 for item in items if item.record is not None)
-    return BatchPublishOut(items=items, queued=queued, refused=len(items) - queued)
 
 
 @router.post(

@@ -133,7 +133,7 @@ async def test_batch_of_500_reports_each_asset_and_changes_the_valid_ones(app: F
 
     # Again: already approved counts as done (ok), and nothing is re-stamped or re-versioned.
     again = (await browser.post("/assets/batch", json={"action": "approve", "asset_ids": [str(ids[0])]})).json()
-    assert again["results"] == [{"asset_id": str(ids[0]), "ok": True, "error": None}]
+    assert again["results"] == [{"asset_id": str(ids[0]), "ok": True, "error": None, "sync_record_id": None}]
     assert (await _get(browser, ids[0]))["version"] == 2
 
 
@@ -167,7 +167,8 @@ async def test_batch_input_is_checked(app: FastAPI, browser: Browser) -> None:
     ids = [str(uuid.uuid4()) for _ in range(501)]
     assert_problem(await browser.post("/assets/batch", json={"action": "pin", "asset_ids": ids}), 422)
     assert_problem(await browser.post("/assets/batch", json={"action": "explode", "asset_ids": ids[:1]}), 422)
-    assert_problem(await browser.post("/assets/batch", json={"action": "publish", "asset_ids": ids[:1]}), 422)
+    pin_to_product = {"action": "pin", "asset_ids": ids[:1], "product_id": ids[1]}
+    assert_problem(await browser.post("/assets/batch", json=pin_to_product), 422)
     assert_problem(await browser.post("/assets/batch", json={"action": "pin", "asset_ids": []}), 422)
 
 

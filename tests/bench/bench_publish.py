@@ -54,8 +54,8 @@ async def _publish(app: Any, shopify: ShopifySandbox, shop: str, count: int) -> 
         products = await import_products(app, merchant, store_id, [p.gid for p in PRODUCTS[:PRODUCTS_USED]])
         ids = await make_assets(app, products, count, approval=Approval.approved)
         started = time.perf_counter()
-        response = await merchant.post("/assets/publish", json={"asset_ids": [str(i) for i in ids]})
-        assert response.json()["queued"] == count, response.text
+        response = await merchant.post("/assets/batch", json={"action": "publish", "asset_ids": [str(i) for i in ids]})
+        assert response.json()["succeeded"] == count, response.text
         assert await run_sync_jobs(app, workers=WORKERS, policy=POLICY) == count
         elapsed = time.perf_counter() - started
         assert len(shopify.added_media(shop)) == count

@@ -74,16 +74,24 @@ async def test_batch_publish_answers_per_asset(store_app: FastAPI, merchant: Bro
     ok_one, ok_two = await make_assets(store_app, products, 2, approval=Approval.approved)
     [pending] = await make_assets(store_app, products, 1)
     response = await merchant.post(
-        "/assets/publish", json={"asset_ids": [str(ok_one), str(pending), str(ok_two), str(ok_one)]}
+        "/assets/batch",
+        json={"action": "publish", "asset_ids": [str(ok_one), str(pending), str(ok_two), str(ok_one)]},
     )
-    assert response.status_code == 202, response.text
+    assert response.status_code == 200, response.text
     body = response.json()
-    assert (body["queued"], body["refused"]) == (2, 1)
-    by_id = {item["asset_id"]: item for item in body["items"]}
+    assert (body["succeeded"], body["failed"]) == (2, 1)
+    by_id = {item["asset_id"]: item for item in body["results"]}
     assert by_id[str(pending)]["error"]["code"] == "asset_not_approved"
-    assert by_id[str(ok_one)]["record"]["status"] == "pending"
-    assert len(await records(store_app, ok_one)) == 1
+    assert by_id[str(pending)]["sync_record_id"] is None
+    [record] = await records(store_app, ok_one)
+    assert by_id[str(ok_one)]["sync_record_id"] == str(record.id)
+    assert record.status == "pending"
     assert len(await queued_sync_jobs(store_app)) == 2
-    too_many = await merchant.post("/assets/publish", json={"asset_ids": [str(ok_one)] * 501})
+    too_many = await merchant.post("/assets/batch", json={"action": "publish", "asset_ids": [str(ok_one)] * 501})
     assert_problem(too_many, 422)
-    assert_problem(await merchant.post("/assets/publish", json={"asset_ids": []}), 422)
+    # A product target means nothing to the other actions.
+    mixed = await merchant.post(
+        "/assets/batch", json={"action": "approve", "asset_ids": [str(ok_one)], "product_id": str(products[0].id)}
+    )
+    assert_problem(mixed, 422)
+    assert_problem(await merchant.post("/assets/batch", json={"action": "publish", "asset_ids": []}), 422)

@@ -75,9 +75,9 @@ async def test_200_approved_assets_with_auto_sync_become_exactly_200_media_and_a
     assert [len(shopify.product_media(SHOP, PRODUCTS[n].legacy_id)) for n in range(4)] == [53, 53, 53, 53]
     assert all(m.body is not None and m.body.startswith(b"\x89PNG") for m in added)
 
-    again = await merchant.post("/assets/publish", json={"asset_ids": [str(i) for i in ids]})
+    again = await merchant.post("/assets/batch", json={"action": "publish", "asset_ids": [str(i) for i in ids]})
     assert again.status_code == 202, again.text
-    assert again.json()["queued"] == 200
+    assert again.json()["succeeded"] == 200
     assert await run_sync_jobs(store_app) == 200
     assert len(shopify.added_media(SHOP)) == 200
     assert shopify.shop(SHOP).media_created == 200
@@ -248,8 +248,10 @@ async def test_unpublish_removes_the_media_and_a_removal_in_shopify_marks_the_as
 ) -> None:
     _, products = await _setup(store_app, merchant, shopify, (0,))
     kept, removed, edited = await make_assets(store_app, products, 3, approval=Approval.approved)
-    response = await merchant.post("/assets/publish", json={"asset_ids": [str(kept), str(removed), str(edited)]})
-    assert response.json()["queued"] == 3
+    response = await merchant.post(
+        "/assets/batch", json={"action": "publish", "asset_ids": [str(kept), str(removed), str(edited)]}
+    )
+    assert response.json()["succeeded"] == 3
     await run_sync_jobs(store_app)
 
     deleted = await merchant.delete(f"/assets/{removed}/publish")
@@ -294,8 +296,8 @@ async def test_publishing_waits_for_one_sync_per_product(
     the marker checks and attaches never interleave and every asset ends with exactly one media."""
     _, products = await _setup(store_app, merchant, shopify, (0,))
     ids = await make_assets(store_app, products, 10, approval=Approval.approved)
-    response = await merchant.post("/assets/publish", json={"asset_ids": [str(i) for i in ids]})
-    assert response.json()["queued"] == 10
+    response = await merchant.post("/assets/batch", json={"action": "publish", "asset_ids": [str(i) for i in ids]})
+    assert response.json()["succeeded"] == 10
     await run_sync_jobs(store_app, workers=10, policy=FAST)
     assert len(shopify.added_media(SHOP)) == 10
     assert all(len(_ours(shopify, i)) == 1 for i in ids)

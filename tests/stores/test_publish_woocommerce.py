@@ -65,8 +65,8 @@ async def test_200_approved_assets_become_200_images_keeping_every_existing_one_
     # WooCommerce downloads the image from a signed link to the stored original.
     assert all("/original.png" in str(i["src"]) for i in woo.added_images(SITE))
 
-    again = await merchant.post("/assets/publish", json={"asset_ids": [str(i) for i in ids]})
-    assert again.json()["queued"] == 200
+    again = await merchant.post("/assets/batch", json={"action": "publish", "asset_ids": [str(i) for i in ids]})
+    assert again.json()["succeeded"] == 200
     await run_sync_jobs(store_app)
     assert len(woo.added_images(SITE)) == 200
     assert woo.site(SITE).images_added == 200
@@ -80,8 +80,8 @@ async def test_concurrent_publishes_to_one_product_never_drop_each_others_image(
     read-modify-writes would overwrite each other."""
     _, products = await _setup(store_app, merchant, woo, (0,))
     ids = await make_assets(store_app, products, 12, approval=Approval.approved)
-    response = await merchant.post("/assets/publish", json={"asset_ids": [str(i) for i in ids]})
-    assert response.json()["queued"] == 12
+    response = await merchant.post("/assets/batch", json={"action": "publish", "asset_ids": [str(i) for i in ids]})
+    assert response.json()["succeeded"] == 12
     await run_sync_jobs(store_app, workers=6)
     assert len(_images(woo, 0)) == IMAGES_PER_PRODUCT + 12
     assert all(len(_ours(woo, i)) == 1 for i in ids)
@@ -127,7 +127,9 @@ async def test_unpublish_keeps_the_other_images_and_a_removal_in_wp_admin_marks_
 ) -> None:
     _, products = await _setup(store_app, merchant, woo, (0,))
     removed, edited, kept = await make_assets(store_app, products, 3, approval=Approval.approved)
-    await merchant.post("/assets/publish", json={"asset_ids": [str(removed), str(edited), str(kept)]})
+    await merchant.post(
+        "/assets/batch", json={"action": "publish", "asset_ids": [str(removed), str(edited), str(kept)]}
+    )
     await run_sync_jobs(store_app)
     assert len(_images(woo, 0)) == IMAGES_PER_PRODUCT + 3
 

@@ -681,30 +681,12 @@ export type BalanceOut = {
 /**
  * BatchAction
  */
-export type BatchAction = 'approve' | 'reject' | 'pin' | 'unpin' | 'favorite' | 'unfavorite' | 'delete' | 'restore';
+export type BatchAction = 'approve' | 'reject' | 'pin' | 'unpin' | 'favorite' | 'unfavorite' | 'delete' | 'restore' | 'publish';
 
 /**
  * BatchError
  */
 export type BatchError = {
-    /**
-     * Code
-     */
-    code: string;
-    /**
-     * Detail
-     */
-    detail: string;
-};
-
-/**
- * BatchItemError
- */
-export type BatchItemError = {
-    /**
-     * Status
-     */
-    status: number;
     /**
      * Code
      */
@@ -737,52 +719,6 @@ export type BatchOut = {
 };
 
 /**
- * BatchPublishItem
- */
-export type BatchPublishItem = {
-    /**
-     * Asset Id
-     */
-    asset_id: string;
-    record: SyncRecordOut | null;
-    error: BatchItemError | null;
-};
-
-/**
- * BatchPublishOut
- */
-export type BatchPublishOut = {
-    /**
-     * Items
-     */
-    items: Array<BatchPublishItem>;
-    /**
-     * Queued
-     */
-    queued: number;
-    /**
-     * Refused
-     */
-    refused: number;
-};
-
-/**
- * BatchPublishRequest
- */
-export type BatchPublishRequest = {
-    /**
-     * Asset Ids
-     */
-    asset_ids: Array<string>;
-    /**
-     * Product Id
-     *
-     * Publish every asset to this store product.
-     */
-    product_id?: string | null;
-};
-
-/**
  * BatchRequest
  */
 export type BatchRequest = {
@@ -793,6 +729,12 @@ export type BatchRequest = {
      * Up to 500 ids.
      */
     asset_ids: Array<string>;
+    /**
+     * Product Id
+     *
+     * `publish` only: publish every asset to this store product instead of its own.
+     */
+    product_id?: string | null;
 };
 
 /**
@@ -808,6 +750,12 @@ export type BatchResult = {
      */
     ok: boolean;
     error?: BatchError | null;
+    /**
+     * Sync Record Id
+     *
+     * `publish`: the sync queued for the asset (GET /assets/{id}/sync-records).
+     */
+    sync_record_id?: string | null;
 };
 
 /**
@@ -8977,39 +8925,6 @@ export type ImportStoreProductsResponses = {
 };
 
 export type ImportStoreProductsResponse = ImportStoreProductsResponses[keyof ImportStoreProductsResponses];
-
-export type PublishAssetsData = {
-    body: BatchPublishRequest;
-    path?: never;
-    query?: never;
-    url: '/api/v1/assets/publish';
-};
-
-export type PublishAssetsErrors = {
-    /**
-     * not_authenticated
-     */
-    401: unknown;
-    /**
-     * insufficient_role
-     */
-    403: unknown;
-    /**
-     * Validation Error
-     */
-    422: HttpValidationError;
-};
-
-export type PublishAssetsError = PublishAssetsErrors[keyof PublishAssetsErrors];
-
-export type PublishAssetsResponses = {
-    /**
-     * Successful Response
-     */
-    202: BatchPublishOut;
-};
-
-export type PublishAssetsResponse = PublishAssetsResponses[keyof PublishAssetsResponses];
 
 export type UnpublishAssetData = {
     body?: never;
