@@ -4,6 +4,11 @@
 Shops live under `/<shop>/...` (`Settings.shopify_api_base_url` points the app here). Responses follow Shopify's
 shapes (`data`, `errors[].extensions.code`, `extensions.cost.throttleStatus`). Tests flip `throttle_next` /
 `rate_limit_next` to get THROTTLED or 429 answers, and read `calls` to see which shop was asked what.
+
+Videos go the way Shopify takes them: a staged upload of resource VIDEO (its `fileSize` required) answers a form
+target (`GoogleAccessId`, `key`, `policy`, `signature`) that takes a multipart POST with the file last and refuses
+one whose size differs from the declared one; the media is a `Video` (gid `gid://shopify/Video/<n>`), processed
+over a few more reads than an image, and READY with its `sources` (or FAILED when the file is not an MP4).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from urllib.parse import urlencode
 
 import httpx
 from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -50,6 +56,11 @@ def sign_body(secret: str, body: bytes) -> str:
 
 MEDIA_LIMIT = 250  # Shopify's media per product
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"RIFF", b"GIF8")
+_VIDEO_FORM_FIELDS = ("GoogleAccessId", "key", "policy", "signature")
+
+
+def _is_mp4(body: bytes) -> bool:
+    return len(body) >= 12 and body[4:8] == b"ftyp"
 
 
 @dataclass
@@ -66,10 +77,15 @@ class SandboxMedia:
     polls_left: int = 1
     error: tuple[str, str] | None = None  # (MediaErrorCode, details) once FAILED
     catalog: tuple[int, int] | None = None  # (product number, position) for the catalog's images
+    kind: str = "IMAGE"  # or VIDEO
 
     @property
     def gid(self) -> str:
-        return f"gid://shopify/MediaImage/{self.number}"
+        return f"gid://shopify/{'Video' if self.kind == 'VIDEO' else 'MediaImage'}/{self.number}"
+
+    @property
+    def content_type(self) -> str:
+        return "video/mp4" if self.kind == "VIDEO" else "image/png"
 
 
 @dataclass
@@ -82,6 +98,8 @@ class ShopState:
     # product legacy id -> its media in order (seeded from the catalog on first use)
     media: dict[int, list[SandboxMedia]] = field(default_factory=dict)
     staged: dict[str, bytes | None] = field(default_factory=dict)  # staged upload token -> the bytes put there
+    # video targets: token -> (the form fields it expects, the declared file size)
+    video_targets: dict[str, tuple[dict[str, str], int]] = field(default_factory=dict)
     media_created: int = 0  # media attached through productUpdate, ever
 
 
@@ -107,6 +125,7 @@ class ShopifySandbox:
                 Route(f"/{{shop}}/admin/api/{API_VERSION}/graphql.json", self.graphql, methods=["POST"]),
                 Route("/cdn/products/{number:int}/{position:int}.png", self.image, methods=["GET"]),
                 Route("/staged/{shop}/{token}/{filename}", self.staged_put, methods=["PUT"]),
+                Route("/staged-video/{shop}/{token}", self.staged_form_post, methods=["POST"]),
                 Route("/cdn/media/{shop}/{number:int}/{filename}", self.media_file, methods=["GET"]),
             ]
         )
@@ -243,7 +262,7 @@ class ShopifySandbox:
                 "nodes": [
                     {
                         "id": media.gid,
-                        "mediaContentType": "IMAGE",
+                        "mediaContentType": media.kind,
                         "image": {
                             "url": self._media_url(shop, media),
                             "width": 320,
@@ -252,7 +271,7 @@ class ShopifySandbox:
                         },
                     }
                     for media in self.product_media(shop, product.legacy_id)
-                    if media.status == "READY"
+                    if media.status == "READY" and media.kind == "IMAGE"
                 ][:20]
             },
             "collections": {
@@ -370,6 +389,7 @@ class ShopifySandbox:
         return f"{self.base_url}/cdn/media/{shop}/{media.number}/{media.filename}"
 
     def _find_media(self, shop: str, gid: str) -> tuple[list[SandboxMedia], SandboxMedia] | None:
+        """The media with this gid (image or video), and the product list it is in."""
         for product in self.shop(shop).media.values():
             for media in product:
                 if media.gid == gid:
@@ -391,6 +411,17 @@ class ShopifySandbox:
         ready = media.status == "READY"
         code, details = media.error or ("UNKNOWN", "")
         errors = [{"code": code, "details": details, "message": details}]
+        if media.kind == "VIDEO":  # the Video type's fields (as the document aliases them)
+            url = self._media_url(shop, media)
+            return {
+                "id": media.gid,
+                "alt": media.alt,
+                "status": media.status,
+                "mediaContentType": "VIDEO",
+                "mediaErrors": errors if media.status == "FAILED" and media.error else [],
+                "sources": [{"url": url, "mimeType": "video/mp4"}] if ready else [],
+                "videoSource": {"url": url} if ready else None,
+            }
         return {
             "id": media.gid,
             "alt": media.alt,
@@ -426,12 +457,33 @@ class ShopifySandbox:
         targets, errors = [], []
         for index, item in enumerate(variables.get("input") or []):
             filename = str(item.get("filename") or "")
-            if item.get("resource") not in {"IMAGE", "PRODUCT_IMAGE", "FILE"} or not filename:
+            if item.get("resource") not in {"IMAGE", "PRODUCT_IMAGE", "FILE", "VIDEO"} or not filename:
                 errors.append({"field": ["input", str(index)], "message": "Invalid resource or filename"})
                 continue
             token = secrets.token_hex(12)
             self.shop(shop).staged[token] = None
             url = f"{self.base_url}/staged/{shop}/{token}/{filename}"
+            if item.get("resource") == "VIDEO":
+                size = str(item.get("fileSize") or "")
+                if not size.isdigit() or int(size) <= 0:
+                    errors.append({"field": ["input", str(index), "fileSize"], "message": "fileSize is required"})
+                    continue
+                fields = {
+                    "GoogleAccessId": "video-production@shopify-sandbox.iam.gserviceaccount.com",
+                    "key": f"dev/o/v/{token}.mp4",
+                    "policy": base64.b64encode(json.dumps({"content-length": int(size)}).encode()).decode(),
+                    "signature": secrets.token_hex(16),
+                }
+                self.shop(shop).video_targets[token] = (fields, int(size))
+                parameters = [{"name": name, "value": value} for name, value in fields.items()]
+                targets.append(
+                    {
+                        "url": f"{self.base_url}/staged-video/{shop}/{token}",
+                        "resourceUrl": url,
+                        "parameters": parameters,
+                    }
+                )
+                continue
             parameters = [
                 {"name": "content_type", "value": str(item.get("mimeType") or "")},
                 {"name": "acl", "value": "private"},
@@ -449,13 +501,34 @@ class ShopifySandbox:
         state.staged[token] = await request.body()
         return Response(status_code=200)
 
+    async def staged_form_post(self, request: Request) -> Response:
+        """A video's staged upload: the target's fields as sent by Shopify, then the file, at the declared size."""
+        shop, token = request.path_params["shop"], request.path_params["token"]
+        self.calls.append((shop, "staged_upload"))
+        state = self.shop(shop)
+        if token not in state.video_targets:
+            return Response("<Error><Code>AccessDenied</Code></Error>", status_code=403, media_type="application/xml")
+        expected, size = state.video_targets[token]
+        async with request.form(max_part_size=64 * 1_048_576) as form:
+            names = list(form.keys())
+            upload = form.get("file")
+            fields_ok = all(form.get(name) == value for name, value in expected.items())
+            body = await upload.read() if isinstance(upload, UploadFile) else None
+        if not fields_ok or body is None or names[-1:] != ["file"]:
+            return Response("<Error><Code>InvalidPolicyDocument</Code></Error>", 400, media_type="application/xml")
+        if len(body) != size:
+            return Response("<Error><Code>EntityTooLarge</Code></Error>", 400, media_type="application/xml")
+        state.staged[token] = body
+        return Response(status_code=204)
+
     async def media_file(self, request: Request) -> Response:
-        found = self._find_media(
-            request.path_params["shop"], f"gid://shopify/MediaImage/{request.path_params['number']}"
+        shop, number = request.path_params["shop"], request.path_params["number"]
+        found = self._find_media(shop, f"gid://shopify/MediaImage/{number}") or self._find_media(
+            shop, f"gid://shopify/Video/{number}"
         )
         if found is None or found[1].body is None:
             return Response(status_code=404)
-        return Response(found[1].body, media_type="image/png")
+        return Response(found[1].body, media_type=found[1].content_type)
 
     def _staged_body(self, shop: str, source: str) -> tuple[bool, bytes | None]:
         """(whether `source` is one of this shop's staged targets, what was uploaded there)."""
@@ -481,11 +554,14 @@ class ShopifySandbox:
         for item in inputs:
             source = str(item.get("originalSource") or "")
             known, body = self._staged_body(shop, source)
+            kind = "VIDEO" if item.get("mediaContentType") == "VIDEO" else "IMAGE"
             error: tuple[str, str] | None = None
             if not known or body is None:
                 error = ("IMAGE_DOWNLOAD_FAILURE", "Image could not be downloaded from the original source")
-            elif not body.startswith(_IMAGE_MAGIC):
+            elif kind == "IMAGE" and not body.startswith(_IMAGE_MAGIC):
                 error = ("UNSUPPORTED_IMAGE_FILE_TYPE", "Image file type is not supported")
+            elif kind == "VIDEO" and not _is_mp4(body):
+                error = ("VIDEO_INVALID_FILETYPE_ERROR", "The video file type is not supported")
             elif self.reject_next > 0:
                 self.reject_next -= 1
                 error = ("IMAGE_PROCESSING_FAILURE", "Image could not be processed")
@@ -499,8 +575,10 @@ class ShopifySandbox:
                     source=source,
                     filename=source.rsplit("/", 1)[-1] or "image.png",
                     body=body,
-                    polls_left=self.processing_polls,
+                    # Shopify transcodes a video before it is READY: a couple more reads than an image.
+                    polls_left=self.processing_polls + (2 if kind == "VIDEO" else 0),
                     error=error,
+                    kind=kind,
                 )
             )
         nodes = [self.media_node(shop, m) for m in media_list[-20:]]
@@ -588,7 +666,7 @@ class ShopifySandbox:
                     "admin_graphql_api_id": m.gid,
                     "alt": m.alt,
                     "position": position + 1,
-                    "media_content_type": "IMAGE",
+                    "media_content_type": m.kind,
                     "status": m.status,
                 }
                 for position, m in enumerate(ready)

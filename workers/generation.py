@@ -12,22 +12,34 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import func, select
 
+from api.assets.editor import aspect_label
+from api.assets.service import EDITOR_MODEL
 from api.core.errors import EpoxError
-from api.core.storage import asset_key
+from api.core.storage import StoredFileNotFound, asset_key
 from api.credits.service import CreditLedgerService
-from api.generation.providers.base import GeneratedImage, ImageRequest, ProviderError
-from api.generation.registry import get_provider
+from api.generation.providers.base import GeneratedImage, ImageRequest, ProviderError, UnsupportedOption
+from api.generation.registry import get_provider, get_video_provider
 from api.generation.service import items_to_run
+from api.generation.video import (
+    DEFAULT_VIDEO_POLICY,
+    GeneratedVideo,
+    VendorCall,
+    VideoOptions,
+    VideoPolicy,
+    VideoRequest,
+    resolution_label,
+)
 from api.jobs.service import JobService
 from api.media.images import process_image
 from api.models import Asset, AssetType, GenerationItem, ItemStatus, Job, ProviderCall
-from workers.jobs import JobContext, JobStopped, run_job
+from workers.jobs import JobContext, JobStopped, PermanentJobError, run_job
 from workers.session import task_session
 
 logger = logging.getLogger("epox.generation")
@@ -51,6 +63,7 @@ class ItemFailed(Exception):
 
 class GenerationRun:
     operation = "image.generate"  # what its ProviderCall rows record
+    output_name = "Image"  # what a failed item's release says was not delivered
 
     def __init__(self, ctx: dict[str, Any], job: JobContext) -> None:
         self.ctx = ctx
@@ -64,7 +77,7 @@ class GenerationRun:
         async with task_session(self.ctx) as session:
             job = await session.get(Job, self.run_.id)
             assert job is not None
-            assert job.hold_id is not None, "a generation job holds its credits"
+            # Paid outputs are held for; a job of free outputs (video edits) has no hold.
             self.hold_id = job.hold_id
             items = await items_to_run(session, self.run_.id)
         try:
@@ -179,11 +192,10 @@ class GenerationRun:
         await self.storage.put(original, processed.original, content_type=processed.content_type)
         await self.storage.put(preview, processed.preview, content_type="image/webp")
         spec = item.request
-        async with task_session(self.ctx) as session:
-            row = await self._lock(session, item)
-            if row is None or row.status.settled:
-                return  # another delivery of this job settled it first
-            asset = Asset(
+        await self._settle_delivered(
+            item,
+            calls,
+            lambda row: Asset(
                 id=asset_id,
                 organization_id=self.organization_id,
                 type=AssetType.image,
@@ -206,15 +218,28 @@ class GenerationRun:
                 model=image.model,
                 seed=row.seed,
                 credits_charged=row.credits,
-            )
+            ),
+        )
+
+    async def _settle_delivered(
+        self, item: GenerationItem, calls: list[ProviderCall], make_asset: Callable[[GenerationItem], Asset]
+    ) -> None:
+        """One transaction: the asset (its files are stored already), the provider calls, the item settled, its
+        credits captured and the job's progress; nothing if another delivery settled the item first."""
+        async with task_session(self.ctx) as session:
+            row = await self._lock(session, item)
+            if row is None or row.status.settled:
+                return  # another delivery of this job settled it first
+            asset = make_asset(row)
             session.add(asset)
             session.add_all(calls)
             await session.flush()
-            row.status, row.asset_id, row.attempts = ItemStatus.succeeded, asset_id, row.attempts + 1
-            await CreditLedgerService(session).capture(
-                self.organization_id, self.hold_id, str(row.position), row.credits
-            )
-            await self._progress(session, row, {"status": "succeeded", "asset_id": str(asset_id)})
+            row.status, row.asset_id, row.attempts = ItemStatus.succeeded, asset.id, row.attempts + 1
+            if self.hold_id is not None and row.credits > 0:
+                await CreditLedgerService(session).capture(
+                    self.organization_id, self.hold_id, str(row.position), row.credits
+                )
+            await self._progress(session, row, {"status": "succeeded", "asset_id": str(asset.id)})
 
     async def _fail(self, item: GenerationItem, code: str, message: str, calls: list[ProviderCall]) -> None:
         logger.warning("generation item failed", extra={"item_id": str(item.id), "code": code})
@@ -225,13 +250,14 @@ class GenerationRun:
             row.status, row.error_code, row.error_message = ItemStatus.failed, code, message[:1000]
             row.attempts += 1
             session.add_all(calls)
-            await CreditLedgerService(session).release(
-                self.organization_id,
-                self.hold_id,
-                item_key=str(row.position),
-                amount=row.credits,
-                reason=f"Image not delivered: {code}",
-            )
+            if self.hold_id is not None and row.credits > 0:
+                await CreditLedgerService(session).release(
+                    self.organization_id,
+                    self.hold_id,
+                    item_key=str(row.position),
+                    amount=row.credits,
+                    reason=f"{self.output_name} not delivered: {code}",
+                )
             await self._progress(session, row, {"status": "failed", "error_code": code})
 
     async def _lock(self, session: Any, item: GenerationItem) -> GenerationItem | None:
@@ -271,3 +297,221 @@ async def _result(session: Any, job_id: uuid.UUID) -> dict[str, Any]:
         "failed": sum(1 for row in rows if row.status == ItemStatus.failed),
         "credits_charged": sum(row.credits for row in delivered),
     }
+
+
+# --- video clips ------------------------------------------------------------------------------------------------
+
+
+async def generate_videos(ctx: dict[str, Any], job_id: str) -> None:
+    """arq task (video queue): run one delivery of a video generation job (a duplicate delivery does nothing)."""
+    await run_job(ctx, job_id, lambda job: VideoRun(ctx, job).run())
+
+
+async def edit_video(ctx: dict[str, Any], job_id: str) -> None:
+    """arq task (video queue): run one delivery of a video edit job (trim, reframe, mute; free)."""
+    await run_job(ctx, job_id, lambda job: VideoEditRun(ctx, job).run())
+
+
+class VideoRun(GenerationRun):
+    """Clips instead of images: the same items, holds, captures and releases. A hosted model's clip takes
+    minutes: while it waits, the adapter's heartbeat renews the job's lease and stops (canceling the vendor's
+    operation) when the job was canceled. The clip is decoded and checked before it is stored with its poster
+    (the asset's WebP preview) and a small preview clip."""
+
+    operation = "video.generate"
+    output_name = "Video"
+
+    def __init__(self, ctx: dict[str, Any], job: JobContext) -> None:
+        super().__init__(ctx, job)
+        self.policy: VideoPolicy = ctx.get("video_policy") or DEFAULT_VIDEO_POLICY
+
+    async def _item(self, item: GenerationItem) -> None:
+        async with self.slots:
+            try:
+                video, calls = await self._produce_video(item)
+                await self._deliver_video(item, video, calls)
+            except ItemFailed as failure:
+                await self._fail(item, failure.code, failure.message, failure.calls)
+
+    async def _heartbeat(self) -> None:
+        async with task_session(self.ctx) as session:
+            alive = await JobService(session).progress(self.run_)
+        if not alive:
+            raise JobStopped()
+
+    async def _produce_video(self, item: GenerationItem) -> tuple[GeneratedVideo, list[ProviderCall]]:
+        spec = item.request
+        try:
+            provider = get_video_provider(self.settings, spec["provider"], self.policy)
+        except EpoxError as exc:  # the provider was unconfigured since the request was accepted
+            raise ItemFailed("provider_not_available", exc.detail, []) from exc
+        try:
+            still = await self.storage.get(spec["still_key"])
+            compose = await self._compose(item) if provider.name == "local" else None
+        except StoredFileNotFound as exc:
+            raise ItemFailed("source_missing", "The image the clip starts from is no longer stored.", []) from exc
+        request = VideoRequest(
+            still=still, compose=compose, prompt=spec["prompt"], options=_options(spec), seed=item.seed
+        )
+        recorded: list[ProviderCall] = []
+        for attempt in range(1, ITEM_ATTEMPTS + 1):
+            calls: list[VendorCall] = []
+            try:
+                # The adapters keep their own deadline; this one only guards against a render that never ends.
+                video = await asyncio.wait_for(
+                    provider.generate_video(request, calls, self._heartbeat), self.policy.operation_timeout + 120
+                )
+            except (ProviderError, TimeoutError) as exc:
+                error = exc if isinstance(exc, ProviderError) else None
+                code = error.code if error else "provider_timeout"
+                recorded += [self._vendor_call(item, provider.name, call) for call in calls]
+                if not calls:
+                    recorded.append(self._call(item, provider.name, "", 0, 0, 0, success=False, error_code=code))
+                retryable = error.retryable if error else False
+                if not retryable or attempt == ITEM_ATTEMPTS:
+                    message = error.message if error else "The video was not made in time."
+                    raise ItemFailed(code, message, recorded) from exc
+                wait = error.retry_after if error and error.retry_after is not None else 0.5 * 2 ** (attempt - 1)
+                await asyncio.sleep(min(wait, 30.0))
+                continue
+            except UnsupportedOption as exc:  # the provider's options changed since the request was accepted
+                raise ItemFailed("unsupported_option", exc.detail, recorded) from exc
+            return video, recorded + [self._vendor_call(item, provider.name, call) for call in calls]
+        raise AssertionError("unreachable")
+
+    async def _compose(self, item: GenerationItem) -> ImageRequest | None:
+        """How the local pipeline composes the still into layers (a product photo, or a still it composed)."""
+        recipe = item.request.get("compose")
+        if not recipe:
+            return None
+        return ImageRequest(
+            product_images=[await self.storage.get(recipe["base_image_key"])],
+            reference_images=[await self.storage.get(key) for key in recipe.get("reference_keys") or []],
+            scene=recipe.get("scene") or {},
+            scene_type=recipe.get("scene_type") or "studio",
+            aspect_ratio=item.request["aspect_ratio"],
+            quality="2k",
+            seed=recipe["seed"] if recipe.get("seed") is not None else item.seed,
+            variant=recipe["variant"] if recipe.get("variant") is not None else item.variant,
+        )
+
+    def _vendor_call(self, item: GenerationItem, provider: str, call: VendorCall) -> ProviderCall:
+        row = self._call(
+            item,
+            provider,
+            call.model,
+            call.units,
+            call.cost_micros,
+            call.duration_ms,
+            success=call.success,
+            error_code=call.error_code,
+        )
+        row.operation = call.operation
+        return row
+
+    async def _deliver_video(self, item: GenerationItem, video: GeneratedVideo, calls: list[ProviderCall]) -> None:
+        from api.generation import video_media  # PyAV: loaded by the worker only
+
+        try:
+            if video.preview_mp4 is not None and video.poster_webp is not None:
+                stored = await asyncio.to_thread(video_media.finished, video.mp4, video.preview_mp4, video.poster_webp)
+            else:
+                stored = await asyncio.to_thread(video_media.store_ready, video.mp4)
+        except video_media.InvalidVideo as exc:
+            raise ItemFailed(
+                "invalid_provider_output", f"The provider returned an unusable video: {exc}", calls
+            ) from exc
+        info = stored.info
+        asset_id = uuid.uuid4()
+        original = asset_key(self.organization_id, asset_id, "original", "mp4")
+        preview_clip = asset_key(self.organization_id, asset_id, "preview", "mp4")
+        poster = asset_key(self.organization_id, asset_id, "preview", "webp")
+        await self.storage.put(original, stored.mp4, content_type="video/mp4")
+        await self.storage.put(preview_clip, stored.preview_mp4, content_type="video/mp4")
+        await self.storage.put(poster, stored.poster_webp, content_type="image/webp")
+        spec = item.request
+        await self._settle_delivered(
+            item,
+            calls,
+            lambda row: Asset(
+                id=asset_id,
+                organization_id=self.organization_id,
+                type=AssetType.video,
+                product_id=row.product_id,
+                job_id=row.job_id,
+                item_id=row.id,
+                parent_asset_id=uuid.UUID(spec["parent_asset_id"]) if spec.get("parent_asset_id") else None,
+                original_key=original,
+                preview_key=poster,
+                preview_video_key=preview_clip,
+                content_type="video/mp4",
+                width=info.width,
+                height=info.height,
+                duration_ms=round(info.duration_s * 1000),
+                fps=info.fps,
+                codec=info.codec,
+                has_audio=info.has_audio,
+                size_bytes=info.size_bytes,
+                prompt=spec["prompt"],
+                settings=spec["settings"],
+                scene_type=spec["scene_type"],
+                aspect_ratio=aspect_label(info.width, info.height),
+                quality=resolution_label(info.width, info.height),
+                provider=spec["provider"],
+                model=video.model,
+                seed=row.seed,
+                credits_charged=row.credits,
+            ),
+        )
+
+
+def _options(spec: dict[str, Any]) -> VideoOptions:
+    return VideoOptions(
+        aspect_ratio=spec["aspect_ratio"],
+        resolution=spec["resolution"],
+        duration_s=int(spec["duration_s"]),
+        fps=int(spec["fps"]),
+        camera_motion=spec["camera_motion"],
+    )
+
+
+class VideoEditRun(VideoRun):
+    """Trim, reframe or mute one clip into a new asset (the source is only read). Free: no hold, nothing captured.
+    A refused edit (a range the clip does not have) fails the job with its reason."""
+
+    output_name = "Edited video"
+
+    async def _produce_video(self, item: GenerationItem) -> tuple[GeneratedVideo, list[ProviderCall]]:
+        from api.generation import video_media  # PyAV: loaded by the worker only
+
+        spec = item.request
+        try:
+            source = await self.storage.get(spec["source_key"])
+        except StoredFileNotFound as exc:
+            raise ItemFailed("source_missing", "The clip to edit is no longer stored.", []) from exc
+        params = spec["params"]
+        started = time.perf_counter()
+        try:
+            if spec["operation"] == "trim":
+                clip = await asyncio.to_thread(video_media.trim, source, params["start_s"], params["end_s"])
+            elif spec["operation"] == "reframe":
+                clip = await asyncio.to_thread(
+                    video_media.reframe, source, params["aspect"], params["focus_x"], params["focus_y"]
+                )
+            else:
+                clip = await asyncio.to_thread(video_media.mute, source)
+        except video_media.InvalidVideo as exc:
+            raise ItemFailed("invalid_edit", f"The clip could not be edited: {exc}", []) from exc
+        elapsed = round((time.perf_counter() - started) * 1000)
+        return GeneratedVideo(mp4=clip, model=EDITOR_MODEL, units=0.0, cost_micros=0, duration_ms=elapsed), []
+
+    async def run(self) -> dict[str, Any]:
+        result = await super().run()
+        async with task_session(self.ctx) as session:
+            item = await session.scalar(select(GenerationItem).where(GenerationItem.job_id == self.run_.id))
+        assert item is not None
+        if item.status == ItemStatus.failed:
+            raise PermanentJobError(
+                item.error_code or "edit_failed", item.error_message or "The edit failed.", result=result
+            )
+        return {**result, "asset_id": str(item.asset_id) if item.asset_id else None}

@@ -3,7 +3,7 @@
 One job per `SyncRecord`. The worker opens the connection's credentials itself, takes the store product's lock
 (api/stores/publish.py: one sync at a time per remote product), and then:
 
-- publish: looks for an image already carrying the asset's marker (a resumed or repeated publish adopts it, never
+- publish: looks for media already carrying the asset's marker (a resumed or repeated publish adopts it, never
   adds a second), else adds it (Shopify: staged upload → productUpdate(media:); WooCommerce: the product's image
   list with every existing image kept by id), and waits until the store reports it ready or failed;
 - unpublish: removes every image of the product carrying the marker (or the recorded id).
@@ -76,7 +76,7 @@ from workers.session import task_session
 logger = logging.getLogger("epox.stores.publish")
 T = TypeVar("T")
 
-_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
+_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "video/mp4": "mp4"}
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,10 @@ class AssetOut(ResponseModel):
     edit: EditInfo | None = Field(description="For a revision: the edit that made it from its parent.")
     width: int
     height: int
-    duration_ms: int | None
+    duration_ms: int | None = Field(description="Videos: length in milliseconds (null for images).")
+    fps: float | None = Field(description="Videos: frames per second.")
+    codec: str | None = Field(description='Videos: the video codec ("h264").')
+    has_audio: bool | None = Field(description="Videos: whether the clip has a sound track (mute removes it).")
     content_type: str
     size_bytes: int
     prompt: str
@@ -59,8 +62,13 @@ class AssetOut(ResponseModel):
     version: int = Field(description="Bumped by every change; send it back (or the ETag) to PATCH.")
     deleted_at: datetime | None = Field(description="When it went to the trash (null when it is not there).")
     purge_at: datetime | None = Field(description="When a trashed asset and its files are removed for good.")
-    preview_url: str = Field(description="Signed, time-limited URL of the WebP preview.")
-    original_url: str = Field(description="Signed, time-limited URL of the original (PNG).")
+    preview_url: str = Field(description="Signed, time-limited URL of the WebP preview (a video's poster frame).")
+    original_url: str = Field(
+        description="Signed, time-limited URL of the original (PNG, JPEG or WebP; MP4 for a video, served with "
+        "HTTP Range support for seeking)."
+    )
+    poster_url: str | None = Field(description="Videos: the poster frame (WebP), shown before playing.")
+    preview_video_url: str | None = Field(description="Videos: a small MP4 of the clip for grids and hovering.")
     created_at: datetime
 
     @classmethod
@@ -79,6 +87,9 @@ class AssetOut(ResponseModel):
             width=asset.width,
             height=asset.height,
             duration_ms=asset.duration_ms,
+            fps=asset.fps,
+            codec=asset.codec,
+            has_audio=asset.has_audio,
             content_type=asset.content_type,
             size_bytes=asset.size_bytes,
             prompt=asset.prompt,
@@ -103,6 +114,8 @@ class AssetOut(ResponseModel):
             purge_at=asset.deleted_at + TRASH_RETENTION if asset.deleted_at is not None else None,
             preview_url=sign(asset.preview_key),
             original_url=sign(asset.original_key),
+            poster_url=sign(asset.preview_key) if asset.type == AssetType.video else None,
+            preview_video_url=sign(asset.preview_video_key) if asset.preview_video_key else None,
             created_at=asset.created_at,
         )
 
@@ -172,8 +185,11 @@ class BatchOut(ResponseModel):
     results: list[BatchResult] = Field(description="One per distinct id, in the order sent.")
 
 
-EditOperationName = Literal["crop", "resize", "rotate", "flip", "adjust", "ai_edit", "upscale", "remove_background"]
+EditOperationName = Literal[
+    "crop", "resize", "rotate", "flip", "adjust", "ai_edit", "upscale", "remove_background", "trim", "reframe", "mute"
+]
 INSTANT_OPERATIONS = frozenset({"crop", "resize", "rotate", "flip", "adjust"})
+VIDEO_OPERATIONS = frozenset({"trim", "reframe", "mute"})  # free, run as jobs on the video queue (202)
 
 
 class EditRequest(RequestModel):
@@ -185,6 +201,13 @@ class EditRequest(RequestModel):
     - adjust: {exposure?, brightness?, contrast?, saturation?, warmth?, sharpness?} (formulas in edit-options)
     - ai_edit: {instruction, mask?} (mask: base64 PNG, white where the image may change) — 1 credit
     - upscale: {quality: "2k"|"4k"} — 1 or 2 credits; remove_background: {} — 1 credit
+
+    Videos (free, 202 with a job; the clip is re-cut into a new asset):
+
+    - trim: {start_s, end_s} in seconds, cut on the nearest frames; at least 1 s, inside the clip
+    - reframe: {aspect: "16:9"|"9:16"|"1:1"|"4:5", focus_x?, focus_y?}: the largest box of that ratio, centred
+      on the focus point (fractions of the width and height, default the centre) as far as the frame allows
+    - mute: {}: the same picture without its sound track
     """
 
     operation: EditOperationName
@@ -282,6 +305,31 @@ class RemoveBackgroundParams(_Params):
     pass
 
 
+MIN_TRIM_SECONDS = 1.0
+VIDEO_ASPECTS = ("16:9", "9:16", "1:1", "4:5")
+
+
+class TrimParams(_Params):
+    start_s: float = Field(ge=0, le=3600, description="Where the new clip starts, in seconds.")
+    end_s: float = Field(gt=0, le=3600, description="Where it ends, in seconds (after start_s).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TrimParams:
+        if self.end_s - self.start_s < MIN_TRIM_SECONDS:
+            raise ValueError(f"end_s must be at least {MIN_TRIM_SECONDS:g} s after start_s")
+        return self
+
+
+class ReframeParams(_Params):
+    aspect: Literal["16:9", "9:16", "1:1", "4:5"] = Field(description="The new aspect ratio.")
+    focus_x: float = Field(default=0.5, ge=0, le=1, description="The point to keep in frame, from the left (0..1).")
+    focus_y: float = Field(default=0.5, ge=0, le=1, description="The point to keep in frame, from the top (0..1).")
+
+
+class MuteParams(_Params):
+    pass
+
+
 PARAMS: dict[str, type[_Params]] = {
     "crop": CropParams,
     "resize": ResizeParams,
@@ -291,12 +339,17 @@ PARAMS: dict[str, type[_Params]] = {
     "ai_edit": AiEditParams,
     "upscale": UpscaleParams,
     "remove_background": RemoveBackgroundParams,
+    "trim": TrimParams,
+    "reframe": ReframeParams,
+    "mute": MuteParams,
 }
 
 
 class EditOperationOut(ResponseModel):
     name: str
-    instant: bool = Field(description="Instant (201, a new asset now, free) or an AI job (202, paid).")
+    instant: bool = Field(
+        description="Instant (201, a new asset now, free) or a job (202: AI edits, paid; video edits, free)."
+    )
     cost_operation: str = Field(description="The cost table's operation (GET /credits/costs).")
     params_schema: dict[str, Any] = Field(description="JSON schema of `params`.")
 

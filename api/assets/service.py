@@ -10,7 +10,9 @@ Revisions: an edit never changes its source. Instant operations (crop, resize, r
 here with Pillow (api/assets/editor.py) and answer the new asset at once. AI operations (instruction edit,
 upscale, background removal) are priced by the cost table, held like a generation, and run as a one-item job on
 the image queue (workers/edits.py), which reuses the generation worker's delivery: the asset is stored and the
-item captured in one transaction, or the item fails and its credits are released.
+item captured in one transaction, or the item fails and its credits are released. Video edits (trim, reframe,
+mute; free) are checked here against the clip and run the same way as a one-item job on the video queue, with
+nothing held (workers/generation.py `VideoEditRun`).
 """
 
 from __future__ import annotations
@@ -44,9 +46,11 @@ from api.assets.repository import AssetFilters, AssetRepository, AssetState
 from api.assets.schemas import (
     EDIT_KEY,
     INSTANT_OPERATIONS,
+    MIN_TRIM_SECONDS,
     PARAMS,
     TRASH_DAYS,
     TRASH_RETENTION,
+    VIDEO_OPERATIONS,
     AiEditParams,
     BatchAction,
     BatchError,
@@ -54,14 +58,16 @@ from api.assets.schemas import (
     CropParams,
     EditRequest,
     FlipParams,
+    ReframeParams,
     ResizeParams,
     RotateParams,
+    TrimParams,
     UpscaleParams,
 )
 from api.core.config import Settings
 from api.core.errors import InvalidInput
 from api.core.pagination import PageParams, paginate
-from api.core.queue import IMAGE_QUEUE
+from api.core.queue import IMAGE_QUEUE, VIDEO_QUEUE
 from api.core.storage import Storage, asset_key, validate_key
 from api.core.time import utc_now
 from api.credits.service import CreditLedgerService
@@ -94,7 +100,13 @@ COST_OPERATION: dict[str, str] = {
     "ai_edit": "ai_edit",
     "upscale": "upscale",
     "remove_background": "background_removal",
+    # Video edits are free: a trim is the cost table's own "trim"; a reframe crops; a mute is a cut of the sound.
+    "trim": "trim",
+    "reframe": "crop",
+    "mute": "trim",
 }
+VIDEO_EDIT_TASK = "edit_video"
+VIDEO_EDIT_TIMEOUT_SECONDS = 600
 JOB_KIND: dict[str, JobKind] = {
     "ai_edit": JobKind.edit,
     "upscale": JobKind.upscale,
@@ -305,8 +317,12 @@ class AssetService:
     async def edit(self, asset_id: uuid.UUID, request: EditRequest, creator: Creator) -> Asset | EditJob:
         source = await self.live(asset_id)
         params = _parse_params(request.operation, request.params)
-        if source.type != AssetType.image:
-            raise InvalidEdit("operation", "Only images can be edited here.")
+        if source.type == AssetType.video:
+            if request.operation not in VIDEO_OPERATIONS:
+                raise InvalidEdit("operation", "A video can be trimmed, reframed or muted.")
+            return await self._video_edit(source, request.operation, params, creator)
+        if request.operation in VIDEO_OPERATIONS:
+            raise InvalidEdit("operation", f"{request.operation} is a video edit; this asset is an image.")
         if request.operation in INSTANT_OPERATIONS:
             return await self._instant(source, request.operation, params)
         return await self._ai(source, request, params, creator)
@@ -424,6 +440,58 @@ class AssetService:
         await self.session.flush()
         return EditJob(job=job, source=source, operation=operation, credits_held=quote.credits)
 
+    async def _video_edit(self, source: Asset, operation: str, params: Any, creator: Creator) -> EditJob:
+        """Trim, reframe or mute a clip: checked against the clip now, done by the video worker (PyAV stays out of
+        the web process) as a one-item job without a hold (free), answered 202 like the AI edits."""
+        recorded = params.model_dump(mode="json")
+        aspect_ratio = source.aspect_ratio
+        if isinstance(params, TrimParams):
+            recorded = _check_trim(source, params)
+        elif isinstance(params, ReframeParams):
+            if params.aspect == source.aspect_ratio:
+                raise InvalidEdit("params.aspect", f"The clip is {source.aspect_ratio} already; choose another ratio.")
+            aspect_ratio = params.aspect
+        elif not source.has_audio:
+            raise InvalidEdit("operation", "The clip has no sound to mute.")
+        job = await JobService(self.session).create(
+            self.organization_id,
+            kind=JobKind.edit,
+            task=VIDEO_EDIT_TASK,
+            queue=VIDEO_QUEUE,
+            params={"operation": operation, "asset_id": str(source.id), "provider": EDITOR_PROVIDER},
+            created_by=creator,
+            max_attempts=EDIT_ATTEMPTS,
+            timeout_seconds=VIDEO_EDIT_TIMEOUT_SECONDS,
+            total=1,
+        )
+        self.session.add(
+            GenerationItem(
+                organization_id=self.organization_id,
+                job_id=job.id,
+                position=0,
+                product_id=source.product_id,
+                variant=0,
+                seed=source.seed,
+                credits=0,
+                request={
+                    # What the video worker (workers/generation.py, VideoEditRun) needs to cut the clip ...
+                    "kind": "video_edit",
+                    "provider": EDITOR_PROVIDER,
+                    "operation": operation,
+                    "source_key": source.original_key,
+                    "params": recorded,
+                    # ... and what it writes on the delivered asset.
+                    "parent_asset_id": str(source.id),
+                    "prompt": source.prompt,
+                    "settings": _revision_settings(source, operation, recorded),
+                    "scene_type": source.scene_type,
+                    "aspect_ratio": aspect_ratio,
+                },
+            )
+        )
+        await self.session.flush()
+        return EditJob(job=job, source=source, operation=operation, credits_held=0)
+
     async def _edit_provider(self, requested: str | None, operation: EditOperation) -> ImageEditor:
         """The named provider (refused when it cannot do this edit); else the workspace's provider when it can,
         else the built-in local one."""
@@ -441,6 +509,20 @@ class AssetService:
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------
+
+
+def _check_trim(source: Asset, params: TrimParams) -> dict[str, Any]:
+    """A trim inside the clip and at least a second long once its ends are on frames; what is recorded."""
+    duration = (source.duration_ms or 0) / 1000
+    fps = source.fps or 0.0
+    if params.end_s > duration + 1e-6:
+        raise InvalidEdit("params.end_s", f"The clip is {duration:g} s long; end_s must be at most that.")
+    if fps <= 0:
+        raise InvalidEdit("operation", "The clip has no frame rate recorded; it cannot be trimmed.")
+    first, end = round(params.start_s * fps), min(round(params.end_s * fps), round(duration * fps))
+    if (end - first) / fps < MIN_TRIM_SECONDS - 1e-6:
+        raise InvalidEdit("params.end_s", f"The trimmed clip must be at least {MIN_TRIM_SECONDS:g} s long.")
+    return {"start_s": first / fps, "end_s": end / fps}
 
 
 def _expected_version(version: int | None, if_match: str | None) -> int:

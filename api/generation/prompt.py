@@ -74,3 +74,38 @@ def build_prompt(
         parts.append(f"Merchant's direction: {' '.join(user_prompt.split())[:MAX_USER_PROMPT]}")
     parts.append(CLOSING_ANCHOR)
     return "\n".join(parts)
+
+
+VIDEO_OPENING_ANCHOR = (
+    "Create a short, photorealistic product video that starts from the given image. Keep the product exactly as it "
+    "is: the same shape, proportions, materials, colors, textures, logos and branding; it does not move, bend, "
+    "open or change, and nothing is added to it."
+)
+VIDEO_CLOSING_ANCHOR = (
+    "Smooth, steady, cinematic motion with no cuts, no text, no watermarks and no people unless asked for; the "
+    "product stays in focus and fully in frame for the whole clip."
+)
+CAMERA_SENTENCES = {
+    "static": "Camera: locked off on a tripod, no camera movement; only light and air move gently.",
+    "push_in": "Camera: a slow, eased push in towards the product.",
+    "pull_out": "Camera: a slow, eased pull back from the product, revealing more of the scene.",
+    "pan": "Camera: a slow, eased sideways slide past the product, with gentle parallax.",
+    "parallax": "Camera: a slow, eased orbit around the product; the background shifts behind it with parallax.",
+}
+
+
+def build_video_prompt(
+    settings: ResolvedSettings,
+    *,
+    scene_type: str,
+    aspect_ratio: str,
+    camera_motion: str,
+    duration_s: int,
+    user_prompt: str | None = None,
+) -> str:
+    """The clip's prompt: the video anchors, the camera move and length, then the same scene description as a
+    still's (without the still's own anchors, which speak of a photograph)."""
+    still = build_prompt(settings, scene_type=scene_type, aspect_ratio=aspect_ratio, user_prompt=user_prompt)
+    scene = [line for line in still.split("\n") if line not in (OPENING_ANCHOR, CLOSING_ANCHOR)]
+    motion = f"{CAMERA_SENTENCES[camera_motion]} Length: {duration_s} seconds."
+    return "\n".join([VIDEO_OPENING_ANCHOR, motion, *scene, VIDEO_CLOSING_ANCHOR])

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.assets.exceptions import AssetNotFound
 from api.auth.dependencies import AdminAccess, AuthContext, MemberAccess, MemberIdempotency, ViewerAccess
 from api.auth.exceptions import InsufficientRole
 from api.core.config import Settings, get_settings
@@ -25,7 +26,7 @@ from api.generation.exceptions import (
     ProviderNotAvailable,
 )
 from api.generation.providers.base import ASPECT_RATIOS, QUALITIES, SCENE_TYPES, UnsupportedOption
-from api.generation.registry import DEFAULT_PROVIDER, available_providers
+from api.generation.registry import DEFAULT_PROVIDER, available_providers, available_video_providers
 from api.generation.saved import CollectionNotFound, FlowNotFound
 from api.generation.schemas import (
     BubbleOptionOut,
@@ -49,8 +50,21 @@ from api.generation.schemas import (
     SectionOut,
     UpdateCollectionRequest,
     UpdateFlowRequest,
+    VideoOptionsOut,
+    VideoProviderOptionOut,
 )
 from api.generation.service import Generation, GenerationService
+from api.generation.video import (
+    CAMERA_MOTION_LABELS,
+    CAMERA_MOTIONS,
+    FRAME_RATES,
+    MAX_DURATION_S,
+    MIN_DURATION_S,
+    RESOLUTIONS,
+    VIDEO_ASPECT_RATIOS,
+    VideoOptions,
+    VideoProvider,
+)
 from api.jobs.schemas import JobOut
 from api.jobs.service import Creator
 from api.models import Collection, Flow
@@ -101,9 +115,10 @@ def _out(generation: Generation) -> GenerationOut:
 
 @router.get("/generation/options", tags=["generation"], response_model=GenerationOptionsOut, responses=TENANT)
 async def generation_options(ctx: ViewerAccess, settings: SettingsDep) -> GenerationOptionsOut:
-    """What can be asked for: scene types, the bubble types with their presets, output options, and the providers
-    configured here with what each supports."""
+    """What can be asked for: scene types, the bubble types with their presets, output options, the providers
+    configured here with what each supports, and the video options with what each video provider makes."""
     providers = available_providers(settings)
+    video_providers = available_video_providers(settings)
     return GenerationOptionsOut(
         scene_types=[OptionOut(value=value, label=label) for value, label in SCENE_TYPES.items()],
         bubbles=[BubbleOptionOut(**option) for option in bubbles.options()],
@@ -115,13 +130,46 @@ async def generation_options(ctx: ViewerAccess, settings: SettingsDep) -> Genera
                 aspect_ratios=[r for r in ASPECT_RATIOS if r in provider.capabilities.aspect_ratios],
                 qualities=[q for q in QUALITIES if q in provider.capabilities.qualities],
                 max_reference_images=provider.capabilities.max_reference_images,
-                supports_video=provider.capabilities.supports_video,
+                supports_video=name in video_providers,
                 deterministic=provider.capabilities.deterministic,
             )
             for name, provider in providers.items()
         ],
         default_provider=DEFAULT_PROVIDER,
         max_variants=4,
+        video=_video_options(available_video_providers(settings)),
+    )
+
+
+def _video_options(providers: dict[str, VideoProvider]) -> VideoOptionsOut:
+    defaults = VideoOptions()
+    return VideoOptionsOut(
+        aspect_ratios=list(VIDEO_ASPECT_RATIOS),
+        resolutions=list(RESOLUTIONS),
+        min_duration_s=MIN_DURATION_S,
+        max_duration_s=MAX_DURATION_S,
+        frame_rates=list(FRAME_RATES),
+        camera_motions=[OptionOut(value=value, label=CAMERA_MOTION_LABELS[value]) for value in CAMERA_MOTIONS],
+        defaults={
+            "aspect_ratio": defaults.aspect_ratio,
+            "resolution": defaults.resolution,
+            "duration_s": defaults.duration_s,
+            "fps": defaults.fps,
+            "camera_motion": defaults.camera_motion,
+        },
+        providers=[
+            VideoProviderOptionOut(
+                name=name,
+                aspect_ratios=[r for r in VIDEO_ASPECT_RATIOS if r in caps.aspect_ratios],
+                resolutions=[r for r in RESOLUTIONS if r in caps.resolutions],
+                durations=sorted(caps.durations),
+                durations_by_resolution={r: sorted(d) for r, d in caps.durations_by_resolution.items()},
+                frame_rates=sorted(caps.frame_rates),
+                camera_motions=[m for m in CAMERA_MOTIONS if m in caps.camera_motions],
+                deterministic=caps.deterministic,
+            )
+            for name, caps in ((name, provider.video_capabilities) for name, provider in providers.items())
+        ],
     )
 
 
@@ -156,6 +204,7 @@ async def set_generation_defaults(
         **error_responses(
             ProductNotFound,
             ProductImageNotFound,
+            AssetNotFound,
             ProductWithoutImages,
             ProviderNotAvailable,
             UnsupportedOption,
@@ -166,10 +215,14 @@ async def set_generation_defaults(
     },
 )
 async def start_generation(body: GenerateRequest, studio: Writer, idempotency: MemberIdempotency) -> GenerationOut:
-    """Generate images: quotes the credits (1 per image at 1k/2k, 2 at 4k), holds them (402 when the balance is
-    short), and starts a job with one item per image. You pay only for delivered images: each is captured when
-    stored; failures and cancels release theirs. Follow progress at /jobs/{id}/events. With an
-    `Idempotency-Key`, a retried request returns the first job."""
+    """Generate images, or video clips with `type: "video"`: quotes the credits (1 per image at 1k/2k, 2 at 4k;
+    5 per clip at 720p, 8 at 1080p), holds them (402 when the balance is short, with `required` and `available`),
+    and starts a job with one item per image or clip. Clips come from products or from one image asset
+    (`source_asset_id`), with settings.resolution, duration_s (3-10), fps (24|30), camera_motion and
+    aspect_ratio (16:9, 9:16, 1:1, 4:5), each checked against the provider (GET /generation/options, `video`).
+    You pay only for what is delivered: each output is captured when stored; failures and cancels release
+    theirs. Follow progress at /jobs/{id}/events. With an `Idempotency-Key`, a retried request returns the
+    first job."""
     creator = Creator.of(studio.ctx)
     return _out(await studio.service.start(body, creator))
 
@@ -183,6 +236,7 @@ async def start_generation(body: GenerateRequest, studio: Writer, idempotency: M
         **error_responses(
             ProductNotFound,
             ProductImageNotFound,
+            AssetNotFound,
             ProductWithoutImages,
             ProviderNotAvailable,
             UnsupportedOption,
@@ -191,14 +245,15 @@ async def start_generation(body: GenerateRequest, studio: Writer, idempotency: M
     },
 )
 async def quote_generation(body: GenerateRequest, studio: Writer, session: Session) -> QuoteOut:
-    """What the same request to POST /generations would cost, checked the same way, and the balance to pay it."""
-    plan = await studio.service.plan(body)
+    """What the same request to POST /generations would cost (images or video clips), checked the same way, and
+    the balance to pay it."""
+    quote = await studio.service.quote(body)
     balance = await CreditLedgerService(session).balance(studio.ctx.organization_id)
     return QuoteOut(
-        credits=plan.quote.credits,
-        breakdown=[CostLineOut.of(line) for line in plan.quote.breakdown],
+        credits=quote.credits,
+        breakdown=[CostLineOut.of(line) for line in quote.breakdown],
         available=balance.available,
-        cost_table_version=plan.quote.cost_table_version,
+        cost_table_version=quote.cost_table_version,
     )
 
 
@@ -308,9 +363,21 @@ async def generate_flow(
 async def list_collections(studio: Reader, page: PageQuery) -> CollectionPage:
     """The workspace's collections, newest first."""
     rows, cursor = await studio.service.saved.list_collections(page)
-    return CollectionPage(
-        items=[CollectionSummary.model_validate(row, from_attributes=True) for row in rows], next_cursor=cursor
-    )
+    counts, jobs = await studio.service.saved.collection_facts(rows)
+    items = [
+        CollectionSummary(
+            id=row.id,
+            name=row.name,
+            description=row.description,
+            product_count=counts.get(row.id, 0),
+            last_job_id=row.last_job_id,
+            last_job=JobOut.of(jobs[row.last_job_id]) if row.last_job_id in jobs else None,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+        for row in rows
+    ]
+    return CollectionPage(items=items, next_cursor=cursor)
 
 
 @router.post(

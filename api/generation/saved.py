@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.errors import NotFound
@@ -16,7 +16,7 @@ from api.core.pagination import PageParams, paginate
 from api.core.repository import TenantRepository
 from api.generation.exceptions import InvalidGenerationSettings
 from api.generation.settings import InvalidSettings, normalize
-from api.models import Category, Collection, Flow, Product, ProductImage
+from api.models import Category, Collection, Flow, Job, Product, ProductImage
 from api.products.exceptions import ProductImageNotFound, ProductNotFound
 
 
@@ -77,6 +77,22 @@ class SavedSessions:
     async def list_collections(self, params: PageParams) -> tuple[list[Collection], str | None]:
         statement = self.collections.base_statement()
         return await paginate(self.session, statement, params, order_by=(Collection.created_at, Collection.id))
+
+    async def collection_facts(
+        self, collections: Sequence[Collection]
+    ) -> tuple[dict[uuid.UUID, int], dict[uuid.UUID, Job]]:
+        """For a page of collections, in two queries: how many products each holds, and their last jobs by id."""
+        ids = [collection.id for collection in collections]
+        counts = await self.session.execute(
+            select(Flow.collection_id, func.count())
+            .where(Flow.organization_id == self.organization_id, Flow.collection_id.in_(ids))
+            .group_by(Flow.collection_id)
+        )
+        job_ids = [c.last_job_id for c in collections if c.last_job_id is not None]
+        jobs = await self.session.scalars(
+            select(Job).where(Job.organization_id == self.organization_id, Job.id.in_(job_ids))
+        )
+        return {row[0]: row[1] for row in counts.all() if row[0] is not None}, {job.id: job for job in jobs}
 
     # --- flows --------------------------------------------------------------------------------------------
 

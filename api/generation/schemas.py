@@ -11,6 +11,7 @@ from api.core.schemas import RequestModel, ResponseModel
 from api.credits.schemas import CostLineOut
 from api.generation.prompt import MAX_USER_PROMPT
 from api.generation.settings import MAX_VALUE_LENGTH, BubbleType
+from api.generation.video import MAX_DURATION_S, MIN_DURATION_S, CameraMotion, Resolution
 from api.jobs.schemas import JobOut
 from api.models import GenerationItem, ItemStatus, Job, JobStatus
 
@@ -40,17 +41,32 @@ class GenerationSettingsIn(RequestModel):
     base_image_id: uuid.UUID | None = Field(
         default=None, description="Which product photo to start from (one product only); default: its primary."
     )
+    # Videos only (type "video"); from the cascade when left out, else 720p, 6 s, 24 fps, push_in.
+    resolution: Resolution | None = Field(default=None, description="Videos: 720p (5 credits) or 1080p (8 credits).")
+    duration_s: int | None = Field(
+        default=None, ge=MIN_DURATION_S, le=MAX_DURATION_S, description="Videos: length in whole seconds."
+    )
+    fps: Literal[24, 30] | None = Field(default=None, description="Videos: frames per second.")
+    camera_motion: CameraMotion | None = Field(
+        default=None, description="Videos: static, push_in, pull_out, pan or parallax (orbit-like)."
+    )
 
 
 class GenerateRequest(RequestModel):
-    type: Literal["image"] = Field(default="image", description="Video generation comes with the video studio.")
+    """Images (the default) of products, a flow or a collection; or videos (`type: "video"`) of products or of one
+    image asset of this workspace (`source_asset_id`). Video aspect ratios: 16:9, 9:16, 1:1, 4:5."""
+
+    type: Literal["image", "video"] = Field(default="image", description="What to make: images or video clips.")
     product_ids: list[uuid.UUID] = Field(
         default_factory=list, max_length=50, description="The products to show (or give a flow or a collection)."
+    )
+    source_asset_id: uuid.UUID | None = Field(
+        default=None, description="Videos: an image asset of this workspace to animate, instead of products."
     )
     flow_id: uuid.UUID | None = Field(default=None, description="Generate a saved flow (its product and settings).")
     collection_id: uuid.UUID | None = Field(default=None, description="Generate every product of a collection.")
     settings: GenerationSettingsIn = Field(default_factory=GenerationSettingsIn)
-    variants: int = Field(default=1, ge=1, le=4, description="Images per product.")
+    variants: int = Field(default=1, ge=1, le=4, description="Images (or clips) per product.")
     provider: str | None = Field(default=None, max_length=50, description="Default: the workspace's provider.")
 
 
@@ -132,6 +148,32 @@ class ProviderOptionOut(ResponseModel):
     deterministic: bool
 
 
+class VideoProviderOptionOut(ResponseModel):
+    """What one provider can make as video (anything else is refused with 422 before credits are held)."""
+
+    name: str
+    aspect_ratios: list[str]
+    resolutions: list[str]
+    durations: list[int] = Field(description="Clip lengths in whole seconds it can make.")
+    durations_by_resolution: dict[str, list[int]] = Field(
+        description="Resolutions it makes at some lengths only (Veo: 1080p at 8 s)."
+    )
+    frame_rates: list[int]
+    camera_motions: list[str]
+    deterministic: bool
+
+
+class VideoOptionsOut(ResponseModel):
+    aspect_ratios: list[str]
+    resolutions: list[str]
+    min_duration_s: int
+    max_duration_s: int
+    frame_rates: list[int]
+    camera_motions: list[OptionOut]
+    defaults: dict[str, Any] = Field(description="What a request leaves out: resolution, duration_s, fps, motion.")
+    providers: list[VideoProviderOptionOut]
+
+
 class GenerationOptionsOut(ResponseModel):
     scene_types: list[OptionOut]
     bubbles: list[BubbleOptionOut]
@@ -140,6 +182,7 @@ class GenerationOptionsOut(ResponseModel):
     providers: list[ProviderOptionOut]
     default_provider: str
     max_variants: int
+    video: VideoOptionsOut
 
 
 class SectionIn(RequestModel):
@@ -206,7 +249,9 @@ class CollectionSummary(ResponseModel):
     id: uuid.UUID
     name: str
     description: str
+    product_count: int = Field(description="Products in the collection (one flow each).")
     last_job_id: uuid.UUID | None
+    last_job: JobOut | None = Field(description="The last run: its status and progress.")
     created_at: datetime
     updated_at: datetime
 

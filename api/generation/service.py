@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.admin.exceptions import JobAlreadyRetried, JobNotRetryable
 from api.core.config import Settings
-from api.core.queue import IMAGE_QUEUE
+from api.core.queue import IMAGE_QUEUE, VIDEO_QUEUE
 from api.core.repository import TenantRepository
 from api.core.storage import Storage
 from api.core.time import utc_now
@@ -32,7 +32,7 @@ from api.generation.exceptions import (
 )
 from api.generation.prompt import build_prompt
 from api.generation.providers.base import MAX_SEED, QUALITIES, ImageRequest, Quality, UnsupportedOption, validate
-from api.generation.registry import get_provider
+from api.generation.registry import DEFAULT_PROVIDER, available_video_providers, get_provider
 from api.generation.saved import SavedSessions
 from api.generation.schemas import GenerateRequest, GenerationDefaults
 from api.generation.settings import (
@@ -43,6 +43,15 @@ from api.generation.settings import (
     category_levels,
     normalize,
     resolve,
+)
+from api.generation.video_service import (
+    GENERATE_VIDEO_TASK,
+    REQUEST_LABEL,
+    SECONDS_PER_CLIP,
+    VideoGenerations,
+    VideoPlan,
+    check_image_request,
+    check_video_request,
 )
 from api.jobs.repository import JobRepository
 from api.jobs.service import Creator, JobService
@@ -66,6 +75,7 @@ GENERATE_TASK = "generate_images"
 # A hold outlives its job's deadline by this much before the credits reconciler may release it on its own.
 HOLD_MARGIN = timedelta(minutes=30)
 SECONDS_PER_IMAGE = 90
+GENERATION_KINDS = frozenset({JobKind.image, JobKind.video})  # what GET /generations/{id} shows
 
 
 class GenerationItemRepository(TenantRepository[GenerationItem]):
@@ -160,18 +170,28 @@ class GenerationService:
         self.saved = SavedSessions(session, organization_id)
         self.items = GenerationItemRepository(session, organization_id)
 
-    async def plan(self, data: GenerateRequest) -> Plan:
-        """Everything checked, resolved and priced, nothing written: what `quote` shows and `start` holds."""
-        organization = await self.session.get(Organization, self.organization_id)
-        assert organization is not None
-        provider = get_provider(self.settings, data.provider or organization.default_provider)
+    async def quote(self, data: GenerateRequest) -> Quote:
+        """What `start` would hold for this request (images or videos), everything checked the same way."""
+        if data.type == "video":
+            return (await self.plan_video(data)).quote
+        return (await self.plan(data)).quote
+
+    def _request_level(self, data: GenerateRequest) -> CascadeLevel:
         request_document = data.settings.model_dump(
             mode="json", exclude_none=True, exclude={"reference_image_ids", "base_image_id"}
         )
         try:
-            request_level = CascadeLevel(Level.flow, "This request", normalize(request_document))
+            return CascadeLevel(Level.flow, REQUEST_LABEL, normalize(request_document))
         except InvalidSettings as exc:
             raise InvalidGenerationSettings(f"settings.{exc.path}", exc.message) from exc
+
+    async def plan(self, data: GenerateRequest) -> Plan:
+        """Everything checked, resolved and priced, nothing written: what `quote` shows and `start` holds."""
+        check_image_request(data)
+        organization = await self.session.get(Organization, self.organization_id)
+        assert organization is not None
+        provider = get_provider(self.settings, data.provider or organization.default_provider)
+        request_level = self._request_level(data)
         targets = await self._targets(data)
         if data.settings.base_image_id is not None and len(targets) > 1:
             raise InvalidGenerationSettings(
@@ -214,6 +234,56 @@ class GenerationService:
             Target(await self.products.get(pid), flow_levels(None), None) for pid in dict.fromkeys(data.product_ids)
         ]
 
+    async def plan_video(self, data: GenerateRequest) -> VideoPlan:
+        """A video request checked, resolved and priced (api/generation/video_service.py), nothing written."""
+        check_video_request(data)
+        organization = await self.session.get(Organization, self.organization_id)
+        assert organization is not None
+        videos = VideoGenerations(self.session, self.organization_id, self.settings)
+        # Named providers must make video; the workspace's default is used when it does, else the local one.
+        provider = data.provider or organization.default_provider
+        if not data.provider and provider not in available_video_providers(self.settings):
+            provider = DEFAULT_PROVIDER
+        request_level = self._request_level(data)
+        if data.source_asset_id is not None:
+            source = await videos.source_asset(data.source_asset_id)
+            clips = [await videos.source_clip(organization, request_level, source)]
+        else:
+            clips = []
+            for target in await self._targets(data):
+                settings, scene_type = self._resolved(organization, target, request_level)
+                chosen = data.settings.base_image_id or (target.flow.base_image_id if target.flow else None)
+                base = self._base_image(target.view, chosen)
+                compose = {
+                    "base_image_key": base.original_key,
+                    "reference_keys": [],
+                    "scene": settings.as_scene(),
+                    "scene_type": scene_type,
+                }
+                clips.append(
+                    videos.clip(
+                        settings,
+                        scene_type=scene_type,
+                        product_id=target.view.product.id,
+                        still_key=base.original_key,
+                        compose=compose,
+                        source_asset_id=None,
+                    )
+                )
+        return await videos.quote(provider, clips, data.variants)
+
+    def _resolved(
+        self, organization: Organization, target: Target, request_level: CascadeLevel
+    ) -> tuple[ResolvedSettings, str]:
+        """A product's settings through the cascade, and its scene type."""
+        view = target.view
+        if not view.images:
+            raise ProductWithoutImages(view.product.name)
+        # The scene type decides which category-by-scene settings and sections apply: resolved first without them.
+        first = resolve(self._cascade(organization, target, None, request_level))
+        scene_type = first.option("scene_type") or next(iter(view.product.scene_types), None) or "studio"
+        return resolve(self._cascade(organization, target, scene_type, request_level)), scene_type
+
     def _plan_product(
         self,
         organization: Organization,
@@ -222,12 +292,7 @@ class GenerationService:
         base_image_id: uuid.UUID | None,
     ) -> PlannedProduct:
         view = target.view
-        if not view.images:
-            raise ProductWithoutImages(view.product.name)
-        # The scene type decides which category-by-scene settings and sections apply: resolved first without them.
-        first = resolve(self._cascade(organization, target, None, request_level))
-        scene_type = first.option("scene_type") or next(iter(view.product.scene_types), None) or "studio"
-        settings = resolve(self._cascade(organization, target, scene_type, request_level))
+        settings, scene_type = self._resolved(organization, target, request_level)
         aspect_ratio = settings.option("aspect_ratio") or "1:1"
         chosen = base_image_id or (target.flow.base_image_id if target.flow is not None else None)
         return PlannedProduct(
@@ -244,6 +309,12 @@ class GenerationService:
         )
 
     async def start(self, data: GenerateRequest, created_by: Creator) -> Generation:
+        if data.type == "video":
+            video_plan = await self.plan_video(data)
+            videos = VideoGenerations(self.session, self.organization_id, self.settings)
+            video_job, video_items = await videos.start(video_plan, data, created_by)
+            await self._link_saved(data, video_job)
+            return Generation(video_job, video_items, video_plan.quote.credits)
         plan = await self.plan(data)
         count = len(plan.products) * plan.variants
         timeout = 60 + SECONDS_PER_IMAGE * count
@@ -307,6 +378,13 @@ class GenerationService:
         await self.session.flush()
         return Generation(job, items, plan.quote.credits)
 
+    async def _link_saved(self, data: GenerateRequest, job: Job) -> None:
+        """A saved flow or collection remembers its latest job."""
+        if data.collection_id is not None:
+            (await self.saved.collection(data.collection_id, for_update=True)).last_job_id = job.id
+        if data.flow_id is not None:
+            (await self.saved.flow(data.flow_id)).last_job_id = job.id
+
     def _cascade(
         self, organization: Organization, target: Target, scene_type: str | None, request_level: CascadeLevel
     ) -> list[CascadeLevel]:
@@ -368,7 +446,7 @@ class GenerationService:
         once on the new hold and the rest released as usual. Once per job (the source row is locked and the
         retry recorded under a unique key); a retry job that fails again can be retried itself."""
         source = await JobRepository(self.session, self.organization_id).get(job_id, for_update=True)
-        if source is None or source.kind != JobKind.image:
+        if source is None or source.kind not in GENERATION_KINDS:
             raise GenerationNotFound()
         if not source.status.terminal:
             raise JobNotRetryable(f"The job is still {source.status.value}; retry it once it has finished.")
@@ -382,12 +460,13 @@ class GenerationService:
                 retry_job_id=str(earlier.retry_job_id),
             )
         count, credits = len(failed), sum(item.credits for item in failed)
-        timeout = 60 + SECONDS_PER_IMAGE * count
+        video = source.kind == JobKind.video
+        timeout = (120 + SECONDS_PER_CLIP * count) if video else (60 + SECONDS_PER_IMAGE * count)
         job = await JobService(self.session).create(
             self.organization_id,
-            kind=JobKind.image,
-            task=GENERATE_TASK,
-            queue=IMAGE_QUEUE,
+            kind=source.kind,
+            task=GENERATE_VIDEO_TASK if video else GENERATE_TASK,
+            queue=VIDEO_QUEUE if video else IMAGE_QUEUE,
             params={**source.params, "retry_of": str(source.id)},
             created_by=Creator(source.created_by_user_id, source.created_by_api_key_id),
             max_attempts=3,
@@ -401,7 +480,7 @@ class GenerationService:
             expires_at=utc_now() + timedelta(seconds=timeout * job.max_attempts) + HOLD_MARGIN,
             job_id=job.id,
             cost_table_version=source_hold.cost_table_version if source_hold else None,
-            reason=f"Retry of {count} failed image(s)",
+            reason=f"Retry of {count} failed {'clip' if video else 'image'}(s)",
         )
         job.hold_id = held.id
         items = [
@@ -433,7 +512,7 @@ class GenerationService:
 
     async def get(self, job_id: uuid.UUID) -> Generation:
         job = await JobService(self.session).get(self.organization_id, job_id)
-        if job.kind != JobKind.image:
+        if job.kind not in GENERATION_KINDS:
             raise GenerationNotFound()
         items = await self.items.for_job(job.id)
         return Generation(job, items, sum(item.credits for item in items))

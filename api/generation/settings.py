@@ -2,7 +2,8 @@
 them for one image (design/domain.md, Generation settings).
 
 A settings document has the shape of a generation request's `settings` (design/api.md), at every level of the
-cascade: `{"bubbles": [{"type", "preset"?, "value"?}], "scene_type"?, "aspect_ratio"?, "quality"?, "prompt"?}`.
+cascade: `{"bubbles": [{"type", "preset"?, "value"?}], "scene_type"?, "aspect_ratio"?, "quality"?, "prompt"?}`,
+plus the video options `resolution`, `duration_s`, `fps` and `camera_motion`.
 A *single* bubble type appears at most once per document and the most specific level that sets it wins; an
 *additive* type may appear many times and every level's values are kept, in cascade order. Output options and
 the prompt are single too. Empty values are dropped. Categories may add `by_scene_type: {scene: document}`.
@@ -160,8 +161,20 @@ class InvalidSettings(ValueError):
         self.message = message
 
 
-OPTION_FIELDS = ("scene_type", "aspect_ratio", "quality", "prompt")
-_OPTION_LIMITS = {"scene_type": 50, "aspect_ratio": 10, "quality": 10, "prompt": 1000}
+# Video clips add their own output options (api/generation/video.py); they cascade like the others.
+VIDEO_OPTION_FIELDS = ("resolution", "duration_s", "fps", "camera_motion")
+OPTION_FIELDS = ("scene_type", "aspect_ratio", "quality", "prompt", *VIDEO_OPTION_FIELDS)
+_OPTION_LIMITS = {
+    "scene_type": 50,
+    "aspect_ratio": 10,
+    "quality": 10,
+    "prompt": 1000,
+    "resolution": 10,
+    "duration_s": 4,
+    "fps": 4,
+    "camera_motion": 20,
+}
+_NUMERIC_OPTIONS = frozenset({"duration_s", "fps"})  # stored as text like every option; given as numbers too
 
 
 def _clean(value: Any, path: str, limit: int = MAX_VALUE_LENGTH) -> str:
@@ -222,6 +235,8 @@ def normalize(document: Mapping[str, Any], *, allow_scene_types: bool = False) -
             if bubbles := _bubbles(value):
                 result[key] = bubbles
         elif key in OPTION_FIELDS:
+            if key in _NUMERIC_OPTIONS and isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)
             if value is not None and (text := _clean(value, key, _OPTION_LIMITS[key])):
                 result[key] = text
         else:

@@ -107,6 +107,12 @@ class Asset(IdMixin, TimestampsMixin, TenantMixin, Base):
     height: Mapped[int] = mapped_column(Integer)
     duration_ms: Mapped[int | None] = mapped_column(Integer)
     size_bytes: Mapped[int] = mapped_column(BigInteger)
+    # Videos only (null for images): frames per second, the video codec ("h264"), whether there is a sound track,
+    # and the small preview clip. A video's `preview_key` is its poster frame (WebP), like every asset's preview.
+    fps: Mapped[float | None] = mapped_column(Float)
+    codec: Mapped[str | None] = mapped_column(String(20))
+    has_audio: Mapped[bool | None] = mapped_column(Boolean)
+    preview_video_key: Mapped[str | None] = mapped_column(String(500))
     prompt: Mapped[str] = mapped_column(Text)
     # The resolved settings with the source of every value (api/generation/settings.py, `to_json`).
     settings: Mapped[dict[str, Any]] = mapped_column(JSONB)

@@ -1,7 +1,8 @@
 """Publishing approved assets to the store product they belong to (design/domain.md, Store flows: sync back).
 
-A request checks everything it can without calling the store (the asset is an approved, live image; its product is
-linked to an active connection; nothing else is in flight for it), then writes a `SyncRecord` and a sync job in the
+A request checks everything it can without calling the store (the asset is approved and live; its product is linked
+to an active connection that takes its kind of media: Shopify takes images and videos, WooCommerce only images;
+nothing else is in flight for it), then writes a `SyncRecord` and a sync job in the
 same transaction. The worker (workers/publish.py) does the store calls, one remote product at a time
 (`remote_product_lock`), and keeps its checkpoints on the record so a killed attempt resumes without adding the
 image twice. Auto-sync is `auto_publish`: approving an asset of a product whose store has auto-sync on publishes it.
@@ -35,6 +36,7 @@ from api.models import (
     JobKind,
     Product,
     StoreConnection,
+    StoreKind,
     StoreStatus,
     SyncAction,
     SyncRecord,
@@ -67,6 +69,8 @@ class AssetDeleted(Conflict):
 
 
 class VideoNotPublishable(EpoxError):
+    """The store takes no videos (WooCommerce); the problem carries `download_url` to offer the file instead."""
+
     status, code, title = 422, "video_not_supported", "Videos cannot be published to this store"
 
 
@@ -157,10 +161,17 @@ class PublishService:
     def _check_publishable(self, asset: Asset) -> None:
         if asset.deleted_at is not None:
             raise AssetDeleted("A deleted asset cannot be published; restore it first.")
-        if asset.type != AssetType.image:
-            raise VideoNotPublishable("Only images can be published to a store's product media.")
         if asset.approval != Approval.approved:
             raise AssetNotApproved("Approve the asset before publishing it.")
+
+    @staticmethod
+    def _check_store_takes(asset: Asset, connection: StoreConnection) -> None:
+        """Shopify takes images and videos as product media; WooCommerce's product API only images."""
+        if asset.type == AssetType.video and connection.kind != StoreKind.shopify:
+            raise VideoNotPublishable(
+                "WooCommerce's product API takes no videos; download it instead.",
+                download_url=f"/api/v1/assets/{asset.id}/download",
+            )
 
     async def _active_connection(self, connection_id: uuid.UUID) -> StoreConnection:
         connection = await self.connections.get(connection_id)
@@ -194,6 +205,7 @@ class PublishService:
         assert target.store_connection_id is not None
         assert target.external_id is not None
         connection = await self._active_connection(target.store_connection_id)
+        self._check_store_takes(asset, connection)
         for active in await self.records.active_for(asset.id):
             if active.action == SyncAction.publish and active.product_id == target.id:
                 return active
@@ -269,7 +281,9 @@ class PublishService:
             self._check_publishable(asset)
         if record.store_connection_id is None:
             raise StoreNotActive("The store was disconnected.")
-        await self._active_connection(record.store_connection_id)
+        connection = await self._active_connection(record.store_connection_id)
+        if record.action == SyncAction.publish:
+            self._check_store_takes(asset, connection)
         if await self.records.active_for(asset.id):
             raise SyncInProgress("Wait for the asset's current sync to finish.")
         record.status = SyncStatus.pending
@@ -319,7 +333,7 @@ async def auto_publish(
         asset = await service.assets.get(asset_id)
         if asset is None or asset.approval != Approval.approved or asset.deleted_at is not None:
             continue
-        if asset.type != AssetType.image or asset.product_id is None:
+        if asset.product_id is None:
             continue
         product = await service.products.get(asset.product_id)
         if product is None or product.store_connection_id is None or not product.external_id:

@@ -111,6 +111,8 @@ mutation EpoxWebhookDelete($id: ID!) {
 """
 
 # --- publishing: staged upload → productUpdate(media:) → poll until READY/FAILED; fileDelete to remove -----------
+# Images go up with a PUT to the staged target; videos (resource VIDEO, with their size) with a multipart POST
+# of the target's parameters and then the file, and are processed longer before Shopify reports them READY.
 
 MEDIA_FIELDS = """
 fragment EpoxMediaFields on Media {
@@ -120,6 +122,7 @@ fragment EpoxMediaFields on Media {
   mediaContentType
   mediaErrors { code details message }
   ... on MediaImage { image { url } originalSource { url } }
+  ... on Video { sources { url mimeType } videoSource: originalSource { url } }
 }
 """
 
@@ -385,7 +388,7 @@ class ShopifyClient:
             await checkpoint({"resource_url": resource_url})
         # The marker goes in the alt text too: it is the one field Shopify shows before the media is processed.
         alt = f"{upload.alt} ({upload.marker})" if upload.alt else upload.marker
-        media = {"originalSource": resource_url, "alt": alt, "mediaContentType": "IMAGE"}
+        media = {"originalSource": resource_url, "alt": alt, "mediaContentType": _media_type(upload)}
         data = await self.graphql(PRODUCT_MEDIA_ATTACH, {"product": {"id": external_product_id}, "media": [media]})
         result = data["productUpdate"]
         if result["userErrors"] or result["product"] is None:
@@ -407,13 +410,14 @@ class ShopifyClient:
         return media_id
 
     async def _stage(self, upload: MediaUpload) -> str:
+        video = _media_type(upload) == "VIDEO"
         variables = {
             "input": [
                 {
-                    "resource": "IMAGE",
+                    "resource": "VIDEO" if video else "IMAGE",
                     "filename": upload.filename,
                     "mimeType": upload.content_type,
-                    "httpMethod": "PUT",
+                    "httpMethod": "POST" if video else "PUT",
                     "fileSize": str(upload.size),
                 }
             ]
@@ -423,12 +427,18 @@ class ShopifyClient:
         if result["userErrors"] or not targets or not targets[0].get("url") or not targets[0].get("resourceUrl"):
             raise ShopifyError(f"Shopify refused the upload: {result['userErrors']}", transient=False, status=422)
         target = targets[0]
-        headers = {_STAGED_HEADERS.get(p["name"], p["name"]): p["value"] for p in target["parameters"]}
-        headers.setdefault("Content-Type", upload.content_type)
         body = await upload.load()
         try:
             async with self._client() as client:
-                response = await client.put(str(target["url"]), content=body, headers=headers)
+                if video:
+                    # A form POST: every parameter as a field, in order, and the file last.
+                    fields = {p["name"]: p["value"] for p in target["parameters"]}
+                    files = {"file": (upload.filename, body, upload.content_type)}
+                    response = await client.post(str(target["url"]), data=fields, files=files)
+                else:
+                    headers = {_STAGED_HEADERS.get(p["name"], p["name"]): p["value"] for p in target["parameters"]}
+                    headers.setdefault("Content-Type", upload.content_type)
+                    response = await client.put(str(target["url"]), content=body, headers=headers)
         except httpx.HTTPError as exc:
             raise ShopifyError("The upload did not reach Shopify.", transient=True) from exc
         if response.status_code == 429 or response.status_code >= 500:
@@ -488,9 +498,15 @@ def _tls_context() -> ssl.SSLContext:
 _MEDIA_STATES = {"READY": MediaState.ready, "FAILED": MediaState.failed}
 
 
+def _media_type(upload: MediaUpload) -> str:
+    return "VIDEO" if upload.content_type.startswith("video/") else "IMAGE"
+
+
 def media_from_node(node: dict[str, Any]) -> RemoteMedia:
     image = node.get("image") or {}
-    source = node.get("originalSource") or {}
+    if not image and node.get("sources"):  # a video: its first rendition once processed
+        image = node["sources"][0] or {}
+    source = node.get("originalSource") or node.get("videoSource") or {}
     errors = node.get("mediaErrors") or []
     return RemoteMedia(
         external_id=str(node["id"]),

@@ -100,6 +100,13 @@ async def test_a_collection_is_one_job_and_sections_apply_only_where_they_match(
     kept = {flow["product_id"]: flow["id"] for flow in collection["flows"]}
     assert {flow["id"] for flow in flows} == {kept[chair], kept[lamp]}, "kept products keep their flows"
 
+    await browser.post("/collections", json={"name": "Empty for now"})
+    listed = (await browser.get("/collections")).json()["items"]
+    assert [(c["name"], c["product_count"]) for c in listed] == [("Empty for now", 0), ("Spring drop", 2)]
+    assert listed[0]["last_job"] is None
+    last = listed[1]["last_job"]
+    assert (last["id"], last["status"], last["progress"]["done"]) == (started["job"]["id"], "succeeded", 3)
+
 
 async def test_collection_errors(browser: Browser) -> None:
     await signup(browser)

@@ -25,7 +25,7 @@ async def test_publish_refuses_what_cannot_be_published_with_clear_codes(
     woo_id = await connect_woo(merchant, woo)
     [woo_product] = await import_products(store_app, merchant, woo_id, [str(product_id(5))])
     pending, approved, deleted = await make_assets(store_app, products, 3)
-    [video] = await make_assets(store_app, products, 1, approval=Approval.approved, type_=AssetType.video)
+    [video] = await make_assets(store_app, [woo_product], 1, approval=Approval.approved, type_=AssetType.video)
     async with store_app.state.sessionmaker() as session, session.begin():
         await session.execute(update(Asset).where(Asset.id.in_([approved, deleted])).values(approval=Approval.approved))
         await session.execute(update(Asset).where(Asset.id == deleted).values(deleted_at=utc_now()))

@@ -164,18 +164,23 @@ class FalImageProvider:
         return fetched.body
 
     def _error(self, answer: Answer) -> ProviderError:
-        detail = answer.error_body().get("detail")
-        # Validation errors are FastAPI-style: a list of {loc, msg, type}; other errors a plain string.
-        problems = [d for d in detail if isinstance(d, dict)] if isinstance(detail, list) else []
-        if any(d.get("type") == "content_policy_violation" for d in problems):
-            return ProviderRejected("fal's safety checker refused this request.")
-        if answer.status == 404:
-            return ProviderMisconfigured(f"fal has no model {self.model!r}.", code="unknown_model")
-        if problems:
-            first = problems[0]
-            location = ".".join(str(part) for part in first.get("loc") or [])
-            return status_error(VENDOR, answer, f"{location}: {first.get('msg')}")
-        return status_error(VENDOR, answer, shorten(detail))
+        return fal_error(answer, self.model)
+
+
+def fal_error(answer: Answer, model: str) -> ProviderError:
+    """A failed fal answer as a provider error (shared by the image and the video adapter)."""
+    detail = answer.error_body().get("detail")
+    # Validation errors are FastAPI-style: a list of {loc, msg, type}; other errors a plain string.
+    problems = [d for d in detail if isinstance(d, dict)] if isinstance(detail, list) else []
+    if any(d.get("type") == "content_policy_violation" for d in problems):
+        return ProviderRejected("fal's safety checker refused this request.")
+    if answer.status == 404:
+        return ProviderMisconfigured(f"fal has no model {model!r}.", code="unknown_model")
+    if problems:
+        first = problems[0]
+        location = ".".join(str(part) for part in first.get("loc") or [])
+        return status_error(VENDOR, answer, f"{location}: {first.get('msg')}")
+    return status_error(VENDOR, answer, shorten(detail))
 
 
 def _image_url(data: dict[str, Any]) -> str:

@@ -153,23 +153,28 @@ class GeminiImageProvider:
         }
 
     def _error(self, answer: Answer) -> ProviderError:
-        error = answer.error_body().get("error")
-        error = error if isinstance(error, dict) else {}
-        status, message = error.get("status"), error.get("message")
-        details = [d for d in error.get("details") or [] if isinstance(d, dict)]
-        # A wrong key is a 400 INVALID_ARGUMENT whose ErrorInfo says API_KEY_INVALID, not a 401.
-        if any(d.get("reason") == "API_KEY_INVALID" for d in details) or status in {
-            "UNAUTHENTICATED",
-            "PERMISSION_DENIED",
-        }:
-            return ProviderMisconfigured("Gemini refused the API key; check EPOX_GEMINI_API_KEY.")
-        if answer.status == 404:
-            return ProviderMisconfigured(
-                f"Gemini does not offer {self.model!r} for generateContent: {shorten(message)}", code="unknown_model"
-            )
-        if status == "FAILED_PRECONDITION":  # billing not enabled, or the API is not offered in the region
-            return ProviderMisconfigured(f"Gemini cannot serve this project: {shorten(message)}")
-        return status_error(VENDOR, answer, str(message or ""), retry_after=_retry_delay(details))
+        return gemini_error(answer, self.model, "generateContent")
+
+
+def gemini_error(answer: Answer, model: str, method: str) -> ProviderError:
+    """A failed Generative Language API answer as a provider error (shared by the image and the Veo adapter)."""
+    error = answer.error_body().get("error")
+    error = error if isinstance(error, dict) else {}
+    status, message = error.get("status"), error.get("message")
+    details = [d for d in error.get("details") or [] if isinstance(d, dict)]
+    # A wrong key is a 400 INVALID_ARGUMENT whose ErrorInfo says API_KEY_INVALID, not a 401.
+    if any(d.get("reason") == "API_KEY_INVALID" for d in details) or status in {
+        "UNAUTHENTICATED",
+        "PERMISSION_DENIED",
+    }:
+        return ProviderMisconfigured("Gemini refused the API key; check EPOX_GEMINI_API_KEY.")
+    if answer.status == 404:
+        return ProviderMisconfigured(
+            f"Gemini does not offer {model!r} for {method}: {shorten(message)}", code="unknown_model"
+        )
+    if status == "FAILED_PRECONDITION":  # billing not enabled, or the API is not offered in the region
+        return ProviderMisconfigured(f"Gemini cannot serve this project: {shorten(message)}")
+    return status_error(VENDOR, answer, str(message or ""), retry_after=_retry_delay(details))
 
 
 def _image(data: dict[str, Any]) -> bytes:

@@ -223,7 +223,11 @@ async def checked_size(image: bytes) -> tuple[int, int]:
 
 
 def provider_seed(request: ImageRequest) -> int:
-    return request.seed % SEED_RANGE
+    return provider_seed_value(request.seed)
+
+
+def provider_seed_value(seed: int) -> int:
+    return seed % SEED_RANGE
 
 
 def elapsed_ms(started: float) -> int:

@@ -119,6 +119,28 @@ def rng_for(request: ImageRequest) -> np.random.Generator:
 
 def compose(request: ImageRequest) -> tuple[Image.Image, LocalComposition]:
     """The finished image (RGB, exactly `output_size`) and where everything was placed."""
+    layers = compose_layers(request, product_shadow_in_set=True)
+    image = layers.set_image
+    # The product last, scaled once from the original photo, over the graded set: its pixels are the photo's.
+    left, top, _, _ = layers.composition.product_box
+    image.paste(layers.product, (left, top), layers.product)
+    return image, layers.composition
+
+
+@dataclass(frozen=True)
+class SceneLayers:
+    """The still in two layers, for the video renderer to move apart: the graded set (exactly `output_size`),
+    the product scaled to its box (RGBA), and, when the product's own shadow was kept out of the set, that
+    shadow as a darkness map in set pixels (0..1, how much light it takes away), so it can travel with the
+    product."""
+
+    set_image: Image.Image
+    product: Image.Image
+    product_shadow: FloatArray | None
+    composition: LocalComposition
+
+
+def compose_layers(request: ImageRequest, *, product_shadow_in_set: bool) -> SceneLayers:
     rng = rng_for(request)
     with Image.open(io.BytesIO(request.product_images[0])) as opened:
         photo = ImageOps.exif_transpose(opened)
@@ -154,8 +176,10 @@ def compose(request: ImageRequest) -> tuple[Image.Image, LocalComposition]:
     darkness = np.zeros((render_h, render_w), dtype=np.float32)
     for sprite, left, top in sprites:
         shadows.add_object_shadow(darkness, sprite.alpha, left, top, look, strength=0.85)
+    # Darkness maps combine as 1 - (1 - a)(1 - b) whichever map the product's shadow is drawn into first.
+    product_darkness = darkness if product_shadow_in_set else np.zeros_like(darkness)
     shadows.add_object_shadow(
-        darkness,
+        product_darkness,
         f32(np.asarray(product_alpha, dtype=np.float32) / 255),
         round(product_box[0] * render_scale),
         round(product_box[1] * render_scale),
@@ -172,10 +196,8 @@ def compose(request: ImageRequest) -> tuple[Image.Image, LocalComposition]:
     image = Image.fromarray(grading.to_uint8(scene))
     if image.size != (width, height):
         image = image.resize((width, height), Image.Resampling.BICUBIC)
-    # The product last, scaled once from the original photo, over the graded set: its pixels are the photo's.
-    left, top, product_w, product_h = product_box
+    _, _, product_w, product_h = product_box
     scaled = product.resize((product_w, product_h), Image.Resampling.LANCZOS)
-    image.paste(scaled, (left, top), scaled)
     composition = LocalComposition(
         width=width,
         height=height,
@@ -187,7 +209,12 @@ def compose(request: ImageRequest) -> tuple[Image.Image, LocalComposition]:
         render_scale=render_scale,
         props=tuple(placed),
     )
-    return image, composition
+    return SceneLayers(
+        set_image=image,
+        product=scaled,
+        product_shadow=None if product_shadow_in_set else product_darkness,
+        composition=composition,
+    )
 
 
 _COVERAGE_CACHE: OrderedDict[bytes, FloatArray] = OrderedDict()
