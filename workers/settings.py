@@ -11,6 +11,7 @@ from arq import cron
 from arq.worker import Function, Worker, func
 
 from api.core.config import Settings
+from api.core.metrics import serve_worker_metrics
 from api.core.queue import DEFAULT_QUEUE, IMAGE_QUEUE, SYNC_QUEUE, VIDEO_QUEUE
 from api.core.redis import redis_settings
 from workers.billing import handle_stripe_event
@@ -18,7 +19,7 @@ from workers.context import shutdown, startup
 from workers.cron import reconcile
 from workers.edits import edit_asset
 from workers.email import send_email
-from workers.generation import generate_images
+from workers.generation import edit_video, generate_images, generate_videos
 from workers.publish import publish_asset
 from workers.store_sync import handle_store_webhook, import_store_products
 
@@ -30,7 +31,7 @@ logger = logging.getLogger("epox.worker")
 QUEUE_TASKS: dict[str, list[Function]] = {
     DEFAULT_QUEUE: [func(send_email, max_tries=6, timeout=60), func(handle_stripe_event, max_tries=1, timeout=60)],
     IMAGE_QUEUE: [func(generate_images, max_tries=10), func(edit_asset, max_tries=10)],
-    VIDEO_QUEUE: [],
+    VIDEO_QUEUE: [func(generate_videos, max_tries=10), func(edit_video, max_tries=10)],
     # arq's own tries stay above the job's max_attempts: the job row, not arq, decides when to give up.
     SYNC_QUEUE: [
         func(import_store_products, max_tries=10),
@@ -90,9 +91,16 @@ async def run_workers(settings: Settings, queues: Sequence[str] | None = None, *
     if not burst:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop, signum)
+    stop_metrics = (
+        serve_worker_metrics(settings.worker_metrics_host, settings.worker_metrics_port)
+        if settings.worker_metrics_port is not None
+        else None
+    )
     logger.info("worker started", extra={"queues": [w.queue_name for w in workers]})
     try:
         await asyncio.gather(*(w.async_run() for w in workers), return_exceptions=True)
     finally:
         for worker in workers:
             await worker.close()
+        if stop_metrics is not None:
+            stop_metrics()

@@ -86,6 +86,10 @@ class Settings(BaseSettings):
     # Generation: images of one job made side by side, how long one provider call may take, and the largest
     # image a provider may return (4k PNGs are big).
     generation_concurrency: int = 2
+    # Each worker process serves its own Prometheus /metrics here when a port is set (credits, jobs, provider
+    # calls counted in that process); the API serves its own on /metrics.
+    worker_metrics_host: str = "127.0.0.1"
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     provider_timeout_seconds: float = 120.0
     generated_image_max_bytes: int = 64 * 1_048_576
     # Hosted image providers (api/generation/providers/): each is offered once its key is set. The base URLs

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
@@ -160,6 +160,24 @@ async def refresh_gauges(sessionmaker: async_sessionmaker[AsyncSession] | None, 
         JOBS_IN_FLIGHT.clear()
         for kind, status, count in rows:
             JOBS_IN_FLIGHT.labels(kind.value, status.value).set(count)
+
+
+def serve_worker_metrics(host: str, port: int) -> Callable[[], None]:
+    """A worker process's own /metrics on `host:port` (a background thread): what its jobs counted - credits
+    captured and released, jobs by status, provider calls, latency and errors. The scrape-time gauges (queue
+    depth, jobs in flight) are left to the API's /metrics, so summing instances never counts them twice.
+    Returns the function that stops the server."""
+    registry = CollectorRegistry()
+    for collector in (CREDITS, CREDIT_ENTRIES, JOBS, PROVIDER_CALLS, PROVIDER_ERRORS, PROVIDER_LATENCY, PROVIDER_COST):
+        registry.register(collector)
+    server, thread = start_http_server(port, host, registry=registry)
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+    return stop
 
 
 install()
