@@ -16,6 +16,7 @@ from api.admin.router import merchant_router as support_access_router
 from api.admin.router import router as admin_router
 from api.assets.router import router as assets_router
 from api.auth.router import router as auth_router
+from api.billing.catalog import router as catalog_admin_router
 from api.billing.router import router as billing_router
 from api.billing.router import webhook_router as billing_webhooks_router
 from api.core.config import Settings, get_settings
@@ -33,6 +34,7 @@ from api.jobs.router import router as jobs_router
 from api.mail.router import router as mail_router
 from api.media.router import router as media_router
 from api.notifications.router import router as notifications_router
+from api.onboarding.router import router as onboarding_router
 from api.organizations.router import router as organizations_router
 from api.products.router import router as products_router
 from api.stores.publish_router import router as publish_router
@@ -51,12 +53,13 @@ def operation_id(route: APIRoute) -> str:
 def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     # Platform admin routes answer everyone else 404 before any other check (api/admin/dependencies.py).
-    for admin_child in (admin_router, credits_admin_router):
+    for admin_child in (admin_router, credits_admin_router, catalog_admin_router):
         router.include_router(admin_child, dependencies=[Depends(hide_from_non_admins)])
     for child in (
         health_router,
         auth_router,
         organizations_router,
+        onboarding_router,
         support_access_router,
         mail_router,
         credits_router,

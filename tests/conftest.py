@@ -3,6 +3,7 @@ table truncated and Redis flushed after each test so tests never see each other'
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -59,9 +60,24 @@ def settings(service_urls: tuple[str, str], tmp_path_factory: pytest.TempPathFac
     )
 
 
+REFERENCE_TABLES = [t.name for t in Base.metadata.sorted_tables if t.info.get("reference_data")]
+
+
 @pytest.fixture(scope="session")
 def migrated(settings: Settings) -> Settings:
+    """Migrations applied, and a copy of the reference data they seed (plans, packs, the cost table) kept in a
+    `seed` schema, so a test that edits it (admins can) leaves the next test the seeded rows."""
     migrate(settings)
+    copies = "; ".join(f'CREATE TABLE seed."{name}" AS TABLE "{name}"' for name in REFERENCE_TABLES)
+
+    async def snapshot() -> None:
+        connection = await asyncpg.connect(sync_url(settings.database_url or ""))
+        try:
+            await connection.execute(f"DROP SCHEMA IF EXISTS seed CASCADE; CREATE SCHEMA seed; {copies}")
+        finally:
+            await connection.close()
+
+    asyncio.run(snapshot())
     return settings
 
 
@@ -74,7 +90,8 @@ async def app(migrated: Settings) -> AsyncIterator[FastAPI]:
 
 @pytest.fixture(autouse=True)
 async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
-    """Truncate every table and flush Redis after each test that used the database."""
+    """Truncate every table, put the reference data back as seeded, and flush Redis after each test that used the
+    database."""
     yield
     if "migrated" not in request.fixturenames:
         return
@@ -84,6 +101,10 @@ async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     connection = await asyncpg.connect(sync_url(settings.database_url or ""))
     try:
         await connection.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        for name in REFERENCE_TABLES:  # names from the models, never input
+            live, seeded = f'TABLE "{name}"', f'TABLE seed."{name}"'
+            if await connection.fetchval(f"SELECT EXISTS (({live} EXCEPT {seeded}) UNION ({seeded} EXCEPT {live}))"):
+                await connection.execute(f'DELETE FROM "{name}"; INSERT INTO "{name}" {seeded}')  # noqa: S608
     finally:
         await connection.close()
     redis = Redis.from_url(settings.redis_url or "")

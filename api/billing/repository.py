@@ -44,6 +44,11 @@ class PackRepository(Repository[CreditPack]):
     async def by_code(self, code: str) -> CreditPack | None:
         return await self.session.get(CreditPack, code)
 
+    async def listed(self) -> list[CreditPack]:
+        """Every pack, those off sale included, in display order."""
+        statement = select(CreditPack).order_by(CreditPack.sort_order, CreditPack.code)
+        return list((await self.session.scalars(statement)).all())
+
     async def purchasable(self) -> list[CreditPack]:
         statement = select(CreditPack).where(CreditPack.purchasable).order_by(CreditPack.sort_order, CreditPack.code)
         return list((await self.session.scalars(statement)).all())

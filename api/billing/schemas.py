@@ -25,6 +25,11 @@ class PlanLimits(ResponseModel):
     rollover_cap: int
 
 
+class TrialTerms(ResponseModel):
+    credits: int = Field(description="Credits granted once when a workspace starts on this plan.")
+    days: int = Field(description="How long those credits stay valid.")
+
+
 class PlanOut(ResponseModel):
     code: str
     name: str
@@ -33,6 +38,7 @@ class PlanOut(ResponseModel):
     prices: list[Price]
     limits: PlanLimits
     purchasable: bool
+    trial: TrialTerms | None = Field(description="The free trial's one-off grant (the trial plan only).")
 
     @classmethod
     def of(cls, plan: Plan) -> PlanOut:
@@ -52,6 +58,7 @@ class PlanOut(ResponseModel):
                 rollover_cap=plan.rollover_cap,
             ),
             purchasable=plan.purchasable,
+            trial=TrialTerms(credits=plan.trial_credits, days=plan.trial_days) if plan.trial_credits > 0 else None,
         )
 
 

@@ -55,6 +55,7 @@ from api.credits.repository import (
 )
 from api.models import (
     ActorType,
+    CreditAccount,
     CreditEntry,
     CreditHold,
     CreditHoldAllocation,
@@ -66,6 +67,7 @@ from api.models import (
 )
 from api.notifications.service import NotificationService
 from api.organizations.repository import OrganizationRepository
+from api.products.entitlements import plan_of
 
 # Lots whose size sets the low-balance thresholds (ledger.md: percentages of the last allotment).
 _ALERT_BASE_SOURCES = frozenset({LotSource.trial, LotSource.allotment, LotSource.pack})
@@ -81,11 +83,8 @@ class Caller(Protocol):
 
 
 MAX_AMOUNT = 1_000_000  # per operation; anything larger is a typo or an attack
-TRIAL_CREDITS = 10
-TRIAL_DAYS = 30
 COMPENSATION_DAYS = 30  # refunds into lots that expired meanwhile land in a lot this short-lived
 EXPIRING_SOON_DAYS = 7
-LOW_BALANCE_PERCENTS = (20, 10, 0)  # of the last top-up; 0 means "out of credits"
 
 DRAW_DOWN_DESCRIPTION = (
     "Credits are drawn from lots in a fixed order: the lot that expires soonest first (lots that never expire "
@@ -226,6 +225,12 @@ def check_amount(amount: int, field_name: str = "amount") -> None:
         raise InvalidInput(field_name, f"The amount cannot exceed {MAX_AMOUNT:,} credits.")
 
 
+def low_balance_level(base: int | None, percents: Sequence[int], absolute: Sequence[int]) -> int:
+    """The highest of the organization's alert levels (percentages of the last top-up, absolute credits), the
+    levels `_alert_low_balance` announces: available at or under it is a low balance (0 always is)."""
+    return max([(base or 0) * percent // 100 for percent in percents] + [*absolute, 0])
+
+
 def _check_reason(reason: str | None) -> str:
     if reason is None or not reason.strip():
         raise InvalidInput("reason", "Say why: the reason is shown to the merchant and kept in the audit log.")
@@ -242,6 +247,9 @@ class CreditLedgerService:
     async def balance(self, organization_id: uuid.UUID, *, now: datetime | None = None) -> Balance:
         now = now or utc_now()
         debt, base, lots = await self.accounts.balance_rows(organization_id)
+        # The alert settings (not in the balance read's columns); no account yet means the default thresholds.
+        account = await self.session.get(CreditAccount, organization_id, populate_existing=True)
+        percents, absolute = (account.low_balance_percents, account.low_balance_absolute) if account else ([], [])
         snapshot = Snapshot(organization_id, lots, debt, now)
         expiring = snapshot.expiring_before(now + timedelta(days=EXPIRING_SOON_DAYS))
         available = snapshot.available
@@ -253,7 +261,7 @@ class CreditLedgerService:
             lots=sorted((lot for lot in snapshot.lots if lot.held > 0 or is_live(lot, now)), key=draw_down_key),
             expiring_soon=sum(lot.remaining - lot.held for lot in expiring),
             expiring_soon_first_at=min((lot.expires_at for lot in expiring if lot.expires_at), default=None),
-            low_balance=available <= (base * LOW_BALANCE_PERCENTS[0] // 100 if base else 0),
+            low_balance=available <= low_balance_level(base, percents, absolute),
             now=now,
         )
 
@@ -345,16 +353,20 @@ class CreditLedgerService:
         )
         return Grant(lot, entry, created=True)
 
-    async def grant_trial(self, organization_id: uuid.UUID, *, now: datetime | None = None) -> Grant:
-        """The free trial: 10 promotional credits for 30 days, once per organization."""
+    async def grant_trial(self, organization_id: uuid.UUID, *, now: datetime | None = None) -> Grant | None:
+        """The free trial of the workspace's plan (its `trial_credits` for `trial_days`), once per organization;
+        None when the plan has no trial."""
         now = now or utc_now()
+        terms = await plan_of(self.session, organization_id)
+        if terms.trial_credits <= 0:
+            return None
         grant = await self.grant(
             organization_id,
-            TRIAL_CREDITS,
+            terms.trial_credits,
             source=LotSource.trial,
             category=LotCategory.promotional,
             reason="Free trial",
-            expires_at=now + timedelta(days=TRIAL_DAYS),
+            expires_at=now + timedelta(days=terms.trial_days),
             external_reference=f"trial:{organization_id}",
             now=now,
         )
@@ -362,12 +374,12 @@ class CreditLedgerService:
             await NotificationService(self.session).notify_organization(
                 organization_id,
                 "credits_granted",
-                title=f"Welcome: {TRIAL_CREDITS} free credits",
+                title=f"Welcome: {terms.trial_credits} free credits",
                 body=(
-                    f"Your free trial includes {TRIAL_CREDITS} credits, valid until "
+                    f"Your free trial includes {terms.trial_credits} credits, valid until "
                     f"{grant.lot.expires_at:%d %B %Y}. One credit makes one image at 1k or 2k quality."
                 ),
-                data={"lot_id": str(grant.lot.id), "amount": TRIAL_CREDITS},
+                data={"lot_id": str(grant.lot.id), "amount": terms.trial_credits},
                 email=False,  # the sign-up already sends the verification email
             )
         return grant

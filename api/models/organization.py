@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, text
@@ -27,10 +26,9 @@ class Organization(IdMixin, TimestampsMixin, Base):
     default_provider: Mapped[str] = mapped_column(String(50), default="local", server_default="local")
     # IANA time zone for usage days and digests (DST-correct local days).
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
-    # The onboarding wizard's state: steps the merchant skipped (the rest complete from the data itself), and when
-    # they finished or dismissed it.
-    onboarding_skipped: Mapped[list[str]] = mapped_column(JSONB, default=list, server_default=text("'[]'::jsonb"))
-    onboarding_finished_at: Mapped[datetime | None]
+    # The onboarding wizard's choices the data cannot tell: steps skipped, the free trial kept on purpose
+    # (api/onboarding reads and writes it; every other step completes from the workspace's own data).
+    onboarding: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
 
 
 class Role(enum.StrEnum):

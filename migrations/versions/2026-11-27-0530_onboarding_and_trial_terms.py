@@ -1,4 +1,4 @@
-"""onboarding and trial terms: the onboarding wizard's state kept per organization (steps skipped, finished),
+"""onboarding and trial terms: the onboarding wizard's choices kept per organization (steps skipped, trial kept),
 and the free trial's grant (credits, days) as data on the trial plan instead of constants in code
 
 Revision ID: e5a1c3b7d902
@@ -21,9 +21,8 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.add_column(
         "organizations",
-        sa.Column("onboarding_skipped", postgresql.JSONB(), nullable=False, server_default=sa.text("'[]'::jsonb")),
+        sa.Column("onboarding", postgresql.JSONB(), nullable=False, server_default=sa.text("'{}'::jsonb")),
     )
-    op.add_column("organizations", sa.Column("onboarding_finished_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("plans", sa.Column("trial_credits", sa.Integer(), nullable=False, server_default=sa.text("0")))
     op.add_column("plans", sa.Column("trial_days", sa.Integer(), nullable=False, server_default=sa.text("0")))
     op.execute("UPDATE plans SET trial_credits = 10, trial_days = 30 WHERE code = 'trial'")
@@ -32,5 +31,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_column("plans", "trial_days")
     op.drop_column("plans", "trial_credits")
-    op.drop_column("organizations", "onboarding_finished_at")
-    op.drop_column("organizations", "onboarding_skipped")
+    op.drop_column("organizations", "onboarding")

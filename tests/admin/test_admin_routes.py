@@ -124,12 +124,36 @@ async def test_every_admin_write_is_audited_with_before_and_after(app: FastAPI, 
     async def end_access(client: Browser, s: dict[str, Any]) -> Any:
         return await client.post(f"/admin/support-access/{s['grant_id']}/end")
 
+    # The catalog of plans and packs belongs to no workspace.
+    async def create_plan(client: Browser, _: dict[str, Any]) -> Any:
+        plan = {
+            "code": "audited",
+            "name": "Audited",
+            "product_slots": 1,
+            "monthly_credits": 1,
+            "monthly_price_cents": 1,
+        }
+        return await client.post("/admin/plans", json=plan)
+
+    async def update_plan(client: Browser, _: dict[str, Any]) -> Any:
+        return await client.patch("/admin/plans/audited", json={"monthly_credits": 2})
+
+    async def create_pack(client: Browser, _: dict[str, Any]) -> Any:
+        return await client.post("/admin/packs", json={"code": "audited", "name": "A", "credits": 1, "price_cents": 1})
+
+    async def update_pack(client: Browser, _: dict[str, Any]) -> Any:
+        return await client.patch("/admin/packs/audited", json={"credits": 2})
+
     writes: dict[tuple[str, str], Write] = {
         ("post", "/api/v1/admin/organizations/{organization_id}/credit-grants"): grant,
         ("post", "/api/v1/admin/organizations/{organization_id}/credit-adjustments"): adjust,
         ("post", "/api/v1/admin/jobs/{job_id}/retry"): retry,
         ("post", "/api/v1/admin/organizations/{organization_id}/support-access"): open_access,
         ("post", "/api/v1/admin/support-access/{grant_id}/end"): end_access,
+        ("post", "/api/v1/admin/plans"): create_plan,
+        ("patch", "/api/v1/admin/plans/{plan_code}"): update_plan,
+        ("post", "/api/v1/admin/packs"): create_pack,
+        ("patch", "/api/v1/admin/packs/{pack_code}"): update_pack,
     }
     documented = {(method, path) for method, path, _ in admin_operations() if method in UNSAFE}
     assert documented == set(writes), "a new admin write needs a line here (and an audit record)"
@@ -139,9 +163,11 @@ async def test_every_admin_write_is_audited_with_before_and_after(app: FastAPI, 
         assert response.status_code in (200, 201, 202), f"{path}: {response.text}"
         rows = await audit_rows(app)
         assert len(rows) == before + 1, path
-        assert rows[-1].before is not None, (path, rows[-1].action)
+        created = path.endswith(("/plans", "/packs"))  # a creation has nothing before it
+        assert (rows[-1].before is None) is created, (path, rows[-1].action)
         assert rows[-1].after is not None, (path, rows[-1].action)
-        assert str(rows[-1].organization_id) == org
+        catalog = "/plans" in path or "/packs" in path
+        assert str(rows[-1].organization_id) == ("None" if catalog else org)
 
     log = (await browser.get("/admin/audit-log", params={"organization_id": org})).json()["items"]
     assert [entry["action"] for entry in log] == [

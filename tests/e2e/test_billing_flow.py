@@ -1,12 +1,20 @@
 """Paying through the real SPA: a merchant picks Starter on the public pricing page, signs up, checks out on the
 Stripe sandbox's hosted page and comes back to see the plan and its credits (Stripe's webhook, processed by the
-worker, is what adds them); another merchant buys a credit pack from the Billing page. Real API, real Stripe
-sandbox, headless Chromium."""
+worker, is what adds them); another merchant keeps the free trial in the wizard (stored server-side, so a fresh page
+resumes there) and buys a credit pack from the Billing page; a platform admin puts a new plan on sale and the
+pricing page shows it. Real API, real Stripe sandbox, headless Chromium."""
 
 from __future__ import annotations
 
 import re
+import uuid
 
+from playwright.async_api import expect
+from sqlalchemy import update
+
+from api.core.config import Settings
+from api.core.db import create_engine, create_sessionmaker
+from api.models import User
 from sandbox.stripe import StripeSandbox
 from tests.e2e.conftest import screenshot_path
 from tests.helpers import unique_email
@@ -103,7 +111,31 @@ async def test_buy_a_credit_pack_from_the_billing_page(page, e2e_stripe: StripeS
     await page.goto("/signup")
     await _sign_up(page, "Tomas Linen", "Linen & Co")
     await page.get_by_role("heading", name="Welcome to Epox").wait_for()
+
+    # The wizard's state is the server's: keep the trial, skip the catalog, and a fresh page (nothing left in the
+    # browser's storage) resumes on the next step with both choices shown.
+    await page.get_by_role("heading", name="Pick a plan").wait_for()
+    await page.get_by_text("Your free trial is running: 10 credits for 30 days.", exact=False).wait_for()
+    await page.get_by_role("button", name="Continue with the free trial").click()
+    await page.get_by_role("heading", name="Add your products").wait_for()
+    await page.get_by_role("button", name="Skip for now").click()
+    await page.get_by_role("heading", name="Generate a first image").wait_for()
+    await page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+    await page.reload()
+    await page.get_by_role("heading", name="Generate a first image").wait_for()
+    steps = page.get_by_role("navigation", name="Setup steps")
+    # Each step's state is part of its name (", done" / ", skipped"), for screen readers.
+    await steps.get_by_role("button", name=re.compile(r"Pick a plan\W+done")).wait_for()
+    await steps.get_by_role("button", name=re.compile(r"Add your products\W+skipped")).wait_for()
+    await page.get_by_text("2 of 5 done").wait_for()
+    await page.screenshot(path=screenshot_path("onboarding-resumed"), full_page=True)
+
+    # The dashboard leads back to the next step.
     await page.get_by_role("link", name="Finish later").click()
+    setup = page.locator("section.setup-progress")
+    await setup.get_by_text("2 of 5 done").wait_for()
+    await setup.get_by_text("Generate a first image").wait_for()
+    await page.screenshot(path=screenshot_path("dashboard-setup-progress"))
     await page.get_by_role("navigation").get_by_role("link", name="Billing", exact=True).click()
     await page.get_by_test_id("current-plan").wait_for()
     assert (await page.get_by_test_id("current-plan").inner_text()).strip() == "Free trial"
@@ -125,3 +157,79 @@ async def test_buy_a_credit_pack_from_the_billing_page(page, e2e_stripe: StripeS
     await page.set_viewport_size({"width": 390, "height": 844})
     await page.get_by_role("list", name="Credit packs").scroll_into_view_if_needed()
     await page.screenshot(path=screenshot_path("billing-phone"), full_page=True)
+
+
+async def _make_platform_admin(settings: Settings, user_id: str) -> None:
+    engine = create_engine(settings.database_url or "", pool_size=1, max_overflow=0)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            await session.execute(update(User).where(User.id == uuid.UUID(user_id)).values(is_platform_admin=True))
+    finally:
+        await engine.dispose()
+
+
+async def test_an_admin_puts_a_new_plan_on_sale_and_the_pricing_page_shows_it(
+    page, live_server: str, live_settings: Settings
+) -> None:
+    response = await page.context.request.post(
+        "/api/v1/auth/signup",
+        data={
+            "email": unique_email("catalog"),
+            "password": "oak shelves and brass hooks",
+            "name": "Mara Catalog",
+            "organization_name": "Epox Pricing Desk",
+        },
+    )
+    assert response.status == 201, await response.text()
+    await _make_platform_admin(live_settings, (await response.json())["user"]["id"])
+    suffix = uuid.uuid4().hex[:6]
+    code, name = f"growth_{suffix}", f"Growth {suffix.upper()}"
+
+    await page.goto("/admin/catalog")
+    plans = page.get_by_role("table", name="Plans")
+    await plans.get_by_role("row", name=re.compile("Starter")).wait_for()
+    await page.get_by_role("button", name="New plan").click()
+    dialog = page.get_by_role("dialog", name="New plan")
+    await dialog.get_by_label("Name").fill(name)
+    await dialog.get_by_label("Code").fill(code)
+    await dialog.get_by_label("Monthly price (USD)").fill("abc")
+    await dialog.get_by_role("button", name="Create").click()
+    await dialog.get_by_text("Enter a price in dollars, like 49 or 49.50.").wait_for()
+    await dialog.get_by_label("Monthly price (USD)").fill("79.50")
+    await dialog.get_by_label("Credits a month").fill("250")
+    await dialog.get_by_label("Product slots").fill("250")
+    # Created off sale first, so it can be checked before anyone can buy it.
+    await dialog.get_by_label("On sale").uncheck()
+    await page.screenshot(path=screenshot_path("admin-catalog-new-plan"))
+    await dialog.get_by_role("button", name="Create").click()
+    await page.get_by_text(f"{name} created.").wait_for()
+    growth = plans.get_by_role("row", name=re.compile(code))
+    await growth.get_by_text("$79.50/month").wait_for()
+    await growth.get_by_text("No yearly price").wait_for()
+    on_sale = growth.get_by_role("switch", name=f"{name} on sale")
+    await expect(on_sale).not_to_be_checked()
+
+    # A yearly price added in the editor (dollars in the form, cents in the API).
+    await growth.get_by_role("button", name=f"Edit {name}").click()
+    edit = page.get_by_role("dialog", name=f"Edit {name}")
+    await edit.get_by_label("Yearly price (USD)").fill("795")
+    await edit.get_by_role("button", name="Save changes").click()
+    await page.get_by_text(f"{name} saved.").wait_for()
+    await growth.get_by_text("$795/year").wait_for()
+
+    await on_sale.check()
+    await expect(on_sale).to_be_enabled()
+    await expect(on_sale).to_be_checked()
+    await page.screenshot(path=screenshot_path("admin-catalog"), full_page=True)
+    try:
+        await page.goto("/pricing")
+        card = page.get_by_role("listitem", name=name)
+        assert (await card.get_by_test_id(f"price-{code}").inner_text()).strip() == "$79.50"
+        await card.get_by_text("or $795/year").wait_for()
+    finally:
+        # Off sale again, so the price list other tests see is the launch one.
+        await page.goto("/admin/catalog")
+        switch = page.get_by_role("table", name="Plans").get_by_role("switch", name=f"{name} on sale")
+        await switch.uncheck()
+        await expect(switch).to_be_enabled()
+        await expect(switch).not_to_be_checked()

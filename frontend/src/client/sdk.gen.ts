@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, AddProductImageData, AddProductImageErrors, AddProductImageResponses, AdminAdjustCreditsData, AdminAdjustCreditsErrors, AdminAdjustCreditsResponses, AdminAuditLogData, AdminAuditLogErrors, AdminAuditLogResponses, AdminEndSupportAccessData, AdminEndSupportAccessErrors, AdminEndSupportAccessResponses, AdminGetOrganizationData, AdminGetOrganizationErrors, AdminGetOrganizationResponses, AdminGrantCreditsData, AdminGrantCreditsErrors, AdminGrantCreditsResponses, AdminListFailedJobsData, AdminListFailedJobsErrors, AdminListFailedJobsResponses, AdminListOrganizationsData, AdminListOrganizationsErrors, AdminListOrganizationsResponses, AdminOpenSupportAccessData, AdminOpenSupportAccessErrors, AdminOpenSupportAccessResponses, AdminProviderCostsData, AdminProviderCostsErrors, AdminProviderCostsResponses, AdminRetryFailedItemsData, AdminRetryFailedItemsErrors, AdminRetryFailedItemsResponses, ArchiveProductData, ArchiveProductErrors, ArchiveProductResponses, AssetRevisionsData, AssetRevisionsErrors, AssetRevisionsResponses, BatchAssetsData, BatchAssetsErrors, BatchAssetsResponses, CancelJobData, CancelJobErrors, CancelJobResponses, CancelSubscriptionData, CancelSubscriptionErrors, CancelSubscriptionResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ChangeSubscriptionData, ChangeSubscriptionErrors, ChangeSubscriptionResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCategoryData, CreateCategoryErrors, CreateCategoryResponses, CreateCheckoutData, CreateCheckoutErrors, CreateCheckoutResponses, CreateCollectionData, CreateCollectionErrors, CreateCollectionResponses, CreateFlowData, CreateFlowErrors, CreateFlowResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreatePortalSessionData, CreatePortalSessionErrors, CreatePortalSessionResponses, CreateProductData, CreateProductErrors, CreateProductResponses, DeleteAssetData, DeleteAssetErrors, DeleteAssetResponses, DeleteCategoryData, DeleteCategoryErrors, DeleteCategoryResponses, DeleteCollectionData, DeleteCollectionErrors, DeleteCollectionResponses, DeleteFlowData, DeleteFlowErrors, DeleteFlowResponses, DeleteProductImageData, DeleteProductImageErrors, DeleteProductImageResponses, DeleteStoreData, DeleteStoreErrors, DeleteStoreResponses, DownloadAssetData, DownloadAssetErrors, DownloadFileData, DownloadFileErrors, DownloadFileResponses, EditAssetData, EditAssetErrors, EditAssetResponses, EditOptionsData, EditOptionsErrors, EditOptionsResponses, GenerateCollectionData, GenerateCollectionErrors, GenerateCollectionResponses, GenerateFlowData, GenerateFlowErrors, GenerateFlowResponses, GenerationOptionsData, GenerationOptionsErrors, GenerationOptionsResponses, GetAssetData, GetAssetErrors, GetAssetResponses, GetCategoryData, GetCategoryErrors, GetCategoryResponses, GetCollectionData, GetCollectionErrors, GetCollectionResponses, GetCreditBalanceData, GetCreditBalanceErrors, GetCreditBalanceResponses, GetCreditCostsData, GetCreditCostsResponses, GetFlowData, GetFlowErrors, GetFlowResponses, GetGenerationData, GetGenerationDefaultsData, GetGenerationDefaultsErrors, GetGenerationDefaultsResponses, GetGenerationErrors, GetGenerationResponses, GetJobCostsData, GetJobCostsErrors, GetJobCostsResponses, GetJobData, GetJobErrors, GetJobResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetProductData, GetProductErrors, GetProductResponses, GetProductSlotsData, GetProductSlotsErrors, GetProductSlotsResponses, GetStoreSandboxData, GetStoreSandboxErrors, GetStoreSandboxResponses, GetSubscriptionData, GetSubscriptionErrors, GetSubscriptionResponses, GetUsageSettingsData, GetUsageSettingsErrors, GetUsageSettingsResponses, GetUsageSummaryData, GetUsageSummaryErrors, GetUsageSummaryResponses, HealthData, HealthResponses, ImportStoreProductsData, ImportStoreProductsErrors, ImportStoreProductsResponses, KeepProductsData, KeepProductsErrors, KeepProductsResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAssetsData, ListAssetsErrors, ListAssetsResponses, ListAssetSyncRecordsData, ListAssetSyncRecordsErrors, ListAssetSyncRecordsResponses, ListCategoriesData, ListCategoriesErrors, ListCategoriesResponses, ListCollectionsData, ListCollectionsErrors, ListCollectionsResponses, ListCreditEntriesData, ListCreditEntriesErrors, ListCreditEntriesResponses, ListDevOutboxData, ListDevOutboxErrors, ListDevOutboxResponses, ListFlowsData, ListFlowsErrors, ListFlowsResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListInvoicesData, ListInvoicesErrors, ListInvoicesResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListPacksData, ListPacksResponses, ListPlansData, ListPlansResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListRemoteProductsData, ListRemoteProductsErrors, ListRemoteProductsResponses, ListStoresData, ListStoresErrors, ListStoresResponses, ListSupportAccessData, ListSupportAccessErrors, ListSupportAccessResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkAllNotificationsReadData, MarkAllNotificationsReadErrors, MarkAllNotificationsReadResponses, MarkNotificationReadData, MarkNotificationReadErrors, MarkNotificationReadResponses, PreviewInvitationData, PreviewInvitationErrors, PreviewInvitationResponses, PublishAssetData, PublishAssetErrors, PublishAssetResponses, QuoteGenerationData, QuoteGenerationErrors, QuoteGenerationResponses, ReadyData, ReadyErrors, ReadyResponses, ReceiveShopifyWebhookData, ReceiveShopifyWebhookErrors, ReceiveShopifyWebhookResponses, ReceiveStripeWebhookData, ReceiveStripeWebhookErrors, ReceiveStripeWebhookResponses, ReceiveWoocommerceWebhookData, ReceiveWoocommerceWebhookErrors, ReceiveWoocommerceWebhookResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResendVerificationData, ResendVerificationErrors, ResendVerificationResponses, RestoreAssetData, RestoreAssetErrors, RestoreAssetResponses, RestoreProductData, RestoreProductErrors, RestoreProductResponses, ResumeSubscriptionData, ResumeSubscriptionErrors, ResumeSubscriptionResponses, RetrySyncRecordData, RetrySyncRecordErrors, RetrySyncRecordResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInvitationData, RevokeInvitationErrors, RevokeInvitationResponses, SetActiveOrganizationData, SetActiveOrganizationErrors, SetActiveOrganizationResponses, SetGenerationDefaultsData, SetGenerationDefaultsErrors, SetGenerationDefaultsResponses, ShopifyCallbackData, SignupData, SignupErrors, SignupResponses, StartGenerationData, StartGenerationErrors, StartGenerationResponses, StartShopifyInstallData, StartShopifyInstallErrors, StartShopifyInstallResponses, StartWoocommerceAuthorizeData, StartWoocommerceAuthorizeErrors, StartWoocommerceAuthorizeResponses, StreamJobEventsData, StreamJobEventsErrors, StreamJobEventsResponses, UnpublishAssetData, UnpublishAssetErrors, UnpublishAssetResponses, UpdateAssetData, UpdateAssetErrors, UpdateAssetResponses, UpdateCategoryData, UpdateCategoryErrors, UpdateCategoryResponses, UpdateCollectionData, UpdateCollectionErrors, UpdateCollectionResponses, UpdateFlowData, UpdateFlowErrors, UpdateFlowResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationPreferencesData, UpdateNotificationPreferencesErrors, UpdateNotificationPreferencesResponses, UpdateOrganizationData, UpdateOrganizationErrors, UpdateOrganizationResponses, UpdateProductData, UpdateProductErrors, UpdateProductImageData, UpdateProductImageErrors, UpdateProductImageResponses, UpdateProductResponses, UpdateStoreData, UpdateStoreErrors, UpdateStoreResponses, UpdateUsageSettingsData, UpdateUsageSettingsErrors, UpdateUsageSettingsResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses, WoocommerceCallbackData, WoocommerceCallbackErrors, WoocommerceCallbackResponses, WoocommerceReturnData, WoocommerceReturnErrors } from './types.gen';
+import type { AcceptInvitationData, AcceptInvitationErrors, AcceptInvitationResponses, AddProductImageData, AddProductImageErrors, AddProductImageResponses, AdminAdjustCreditsData, AdminAdjustCreditsErrors, AdminAdjustCreditsResponses, AdminAuditLogData, AdminAuditLogErrors, AdminAuditLogResponses, AdminCreatePackData, AdminCreatePackErrors, AdminCreatePackResponses, AdminCreatePlanData, AdminCreatePlanErrors, AdminCreatePlanResponses, AdminEndSupportAccessData, AdminEndSupportAccessErrors, AdminEndSupportAccessResponses, AdminGetOrganizationData, AdminGetOrganizationErrors, AdminGetOrganizationResponses, AdminGrantCreditsData, AdminGrantCreditsErrors, AdminGrantCreditsResponses, AdminListFailedJobsData, AdminListFailedJobsErrors, AdminListFailedJobsResponses, AdminListOrganizationsData, AdminListOrganizationsErrors, AdminListOrganizationsResponses, AdminListPacksData, AdminListPacksErrors, AdminListPacksResponses, AdminListPlansData, AdminListPlansErrors, AdminListPlansResponses, AdminOpenSupportAccessData, AdminOpenSupportAccessErrors, AdminOpenSupportAccessResponses, AdminProviderCostsData, AdminProviderCostsErrors, AdminProviderCostsResponses, AdminRetryFailedItemsData, AdminRetryFailedItemsErrors, AdminRetryFailedItemsResponses, AdminUpdatePackData, AdminUpdatePackErrors, AdminUpdatePackResponses, AdminUpdatePlanData, AdminUpdatePlanErrors, AdminUpdatePlanResponses, ArchiveProductData, ArchiveProductErrors, ArchiveProductResponses, AssetRevisionsData, AssetRevisionsErrors, AssetRevisionsResponses, BatchAssetsData, BatchAssetsErrors, BatchAssetsResponses, CancelJobData, CancelJobErrors, CancelJobResponses, CancelSubscriptionData, CancelSubscriptionErrors, CancelSubscriptionResponses, ChangePasswordData, ChangePasswordErrors, ChangePasswordResponses, ChangeSubscriptionData, ChangeSubscriptionErrors, ChangeSubscriptionResponses, ConfirmPasswordResetData, ConfirmPasswordResetErrors, ConfirmPasswordResetResponses, CreateApiKeyData, CreateApiKeyErrors, CreateApiKeyResponses, CreateCategoryData, CreateCategoryErrors, CreateCategoryResponses, CreateCheckoutData, CreateCheckoutErrors, CreateCheckoutResponses, CreateCollectionData, CreateCollectionErrors, CreateCollectionResponses, CreateFlowData, CreateFlowErrors, CreateFlowResponses, CreateInvitationData, CreateInvitationErrors, CreateInvitationResponses, CreatePortalSessionData, CreatePortalSessionErrors, CreatePortalSessionResponses, CreateProductData, CreateProductErrors, CreateProductResponses, DeleteAssetData, DeleteAssetErrors, DeleteAssetResponses, DeleteCategoryData, DeleteCategoryErrors, DeleteCategoryResponses, DeleteCollectionData, DeleteCollectionErrors, DeleteCollectionResponses, DeleteFlowData, DeleteFlowErrors, DeleteFlowResponses, DeleteProductImageData, DeleteProductImageErrors, DeleteProductImageResponses, DeleteStoreData, DeleteStoreErrors, DeleteStoreResponses, DownloadAssetData, DownloadAssetErrors, DownloadFileData, DownloadFileErrors, DownloadFileResponses, EditAssetData, EditAssetErrors, EditAssetResponses, EditOptionsData, EditOptionsErrors, EditOptionsResponses, GenerateCollectionData, GenerateCollectionErrors, GenerateCollectionResponses, GenerateFlowData, GenerateFlowErrors, GenerateFlowResponses, GenerationOptionsData, GenerationOptionsErrors, GenerationOptionsResponses, GetAssetData, GetAssetErrors, GetAssetResponses, GetCategoryData, GetCategoryErrors, GetCategoryResponses, GetCollectionData, GetCollectionErrors, GetCollectionResponses, GetCreditBalanceData, GetCreditBalanceErrors, GetCreditBalanceResponses, GetCreditCostsData, GetCreditCostsResponses, GetFlowData, GetFlowErrors, GetFlowResponses, GetGenerationData, GetGenerationDefaultsData, GetGenerationDefaultsErrors, GetGenerationDefaultsResponses, GetGenerationErrors, GetGenerationResponses, GetJobCostsData, GetJobCostsErrors, GetJobCostsResponses, GetJobData, GetJobErrors, GetJobResponses, GetMeData, GetMeErrors, GetMeResponses, GetNotificationPreferencesData, GetNotificationPreferencesErrors, GetNotificationPreferencesResponses, GetOnboardingData, GetOnboardingErrors, GetOnboardingResponses, GetOrganizationData, GetOrganizationErrors, GetOrganizationResponses, GetProductData, GetProductErrors, GetProductResponses, GetProductSlotsData, GetProductSlotsErrors, GetProductSlotsResponses, GetStoreSandboxData, GetStoreSandboxErrors, GetStoreSandboxResponses, GetSubscriptionData, GetSubscriptionErrors, GetSubscriptionResponses, GetUsageSettingsData, GetUsageSettingsErrors, GetUsageSettingsResponses, GetUsageSummaryData, GetUsageSummaryErrors, GetUsageSummaryResponses, HealthData, HealthResponses, ImportStoreProductsData, ImportStoreProductsErrors, ImportStoreProductsResponses, KeepProductsData, KeepProductsErrors, KeepProductsResponses, ListApiKeysData, ListApiKeysErrors, ListApiKeysResponses, ListAssetsData, ListAssetsErrors, ListAssetsResponses, ListAssetSyncRecordsData, ListAssetSyncRecordsErrors, ListAssetSyncRecordsResponses, ListCategoriesData, ListCategoriesErrors, ListCategoriesResponses, ListCollectionsData, ListCollectionsErrors, ListCollectionsResponses, ListCreditEntriesData, ListCreditEntriesErrors, ListCreditEntriesResponses, ListDevOutboxData, ListDevOutboxErrors, ListDevOutboxResponses, ListFlowsData, ListFlowsErrors, ListFlowsResponses, ListInvitationsData, ListInvitationsErrors, ListInvitationsResponses, ListInvoicesData, ListInvoicesErrors, ListInvoicesResponses, ListJobsData, ListJobsErrors, ListJobsResponses, ListMembersData, ListMembersErrors, ListMembersResponses, ListNotificationsData, ListNotificationsErrors, ListNotificationsResponses, ListPacksData, ListPacksResponses, ListPlansData, ListPlansResponses, ListProductsData, ListProductsErrors, ListProductsResponses, ListRemoteProductsData, ListRemoteProductsErrors, ListRemoteProductsResponses, ListStoresData, ListStoresErrors, ListStoresResponses, ListSupportAccessData, ListSupportAccessErrors, ListSupportAccessResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, MarkAllNotificationsReadData, MarkAllNotificationsReadErrors, MarkAllNotificationsReadResponses, MarkNotificationReadData, MarkNotificationReadErrors, MarkNotificationReadResponses, PreviewInvitationData, PreviewInvitationErrors, PreviewInvitationResponses, PublishAssetData, PublishAssetErrors, PublishAssetResponses, QuoteGenerationData, QuoteGenerationErrors, QuoteGenerationResponses, ReadyData, ReadyErrors, ReadyResponses, ReceiveShopifyWebhookData, ReceiveShopifyWebhookErrors, ReceiveShopifyWebhookResponses, ReceiveStripeWebhookData, ReceiveStripeWebhookErrors, ReceiveStripeWebhookResponses, ReceiveWoocommerceWebhookData, ReceiveWoocommerceWebhookErrors, ReceiveWoocommerceWebhookResponses, RemoveMemberData, RemoveMemberErrors, RemoveMemberResponses, RequestPasswordResetData, RequestPasswordResetErrors, RequestPasswordResetResponses, ResendVerificationData, ResendVerificationErrors, ResendVerificationResponses, RestoreAssetData, RestoreAssetErrors, RestoreAssetResponses, RestoreProductData, RestoreProductErrors, RestoreProductResponses, ResumeSubscriptionData, ResumeSubscriptionErrors, ResumeSubscriptionResponses, RetrySyncRecordData, RetrySyncRecordErrors, RetrySyncRecordResponses, RevokeApiKeyData, RevokeApiKeyErrors, RevokeApiKeyResponses, RevokeInvitationData, RevokeInvitationErrors, RevokeInvitationResponses, SetActiveOrganizationData, SetActiveOrganizationErrors, SetActiveOrganizationResponses, SetGenerationDefaultsData, SetGenerationDefaultsErrors, SetGenerationDefaultsResponses, ShopifyCallbackData, SignupData, SignupErrors, SignupResponses, StartGenerationData, StartGenerationErrors, StartGenerationResponses, StartShopifyInstallData, StartShopifyInstallErrors, StartShopifyInstallResponses, StartWoocommerceAuthorizeData, StartWoocommerceAuthorizeErrors, StartWoocommerceAuthorizeResponses, StreamJobEventsData, StreamJobEventsErrors, StreamJobEventsResponses, UnpublishAssetData, UnpublishAssetErrors, UnpublishAssetResponses, UpdateAssetData, UpdateAssetErrors, UpdateAssetResponses, UpdateCategoryData, UpdateCategoryErrors, UpdateCategoryResponses, UpdateCollectionData, UpdateCollectionErrors, UpdateCollectionResponses, UpdateFlowData, UpdateFlowErrors, UpdateFlowResponses, UpdateMeData, UpdateMeErrors, UpdateMemberData, UpdateMemberErrors, UpdateMemberResponses, UpdateMeResponses, UpdateNotificationPreferencesData, UpdateNotificationPreferencesErrors, UpdateNotificationPreferencesResponses, UpdateOnboardingData, UpdateOnboardingErrors, UpdateOnboardingResponses, UpdateOrganizationData, UpdateOrganizationErrors, UpdateOrganizationResponses, UpdateProductData, UpdateProductErrors, UpdateProductImageData, UpdateProductImageErrors, UpdateProductImageResponses, UpdateProductResponses, UpdateStoreData, UpdateStoreErrors, UpdateStoreResponses, UpdateUsageSettingsData, UpdateUsageSettingsErrors, UpdateUsageSettingsResponses, VerifyEmailData, VerifyEmailErrors, VerifyEmailResponses, WoocommerceCallbackData, WoocommerceCallbackErrors, WoocommerceCallbackResponses, WoocommerceReturnData, WoocommerceReturnErrors } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -111,6 +111,77 @@ export const adminGrantCredits = <ThrowOnError extends boolean = false>(options:
  */
 export const adminAdjustCredits = <ThrowOnError extends boolean = false>(options: Options<AdminAdjustCreditsData, ThrowOnError>) => (options.client ?? client).post<AdminAdjustCreditsResponses, AdminAdjustCreditsErrors, ThrowOnError>({
     url: '/api/v1/admin/organizations/{organization_id}/credit-adjustments',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Admin List Plans
+ *
+ * Platform admins: every plan as stored, the retired and the trial included.
+ */
+export const adminListPlans = <ThrowOnError extends boolean = false>(options?: Options<AdminListPlansData, ThrowOnError>) => (options?.client ?? client).get<AdminListPlansResponses, AdminListPlansErrors, ThrowOnError>({ url: '/api/v1/admin/plans', ...options });
+
+/**
+ * Admin Create Plan
+ *
+ * Platform admins: a new plan, on sale at once unless `purchasable` is false.
+ */
+export const adminCreatePlan = <ThrowOnError extends boolean = false>(options: Options<AdminCreatePlanData, ThrowOnError>) => (options.client ?? client).post<AdminCreatePlanResponses, AdminCreatePlanErrors, ThrowOnError>({
+    url: '/api/v1/admin/plans',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Admin Update Plan
+ *
+ * Platform admins: change a plan's terms; only the fields sent change (null clears the yearly price, or makes
+ * seats unlimited). New checkouts use the new prices; slots, seats and concurrency apply to its workspaces now.
+ */
+export const adminUpdatePlan = <ThrowOnError extends boolean = false>(options: Options<AdminUpdatePlanData, ThrowOnError>) => (options.client ?? client).patch<AdminUpdatePlanResponses, AdminUpdatePlanErrors, ThrowOnError>({
+    url: '/api/v1/admin/plans/{plan_code}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Admin List Packs
+ *
+ * Platform admins: every credit pack, those taken off sale included.
+ */
+export const adminListPacks = <ThrowOnError extends boolean = false>(options?: Options<AdminListPacksData, ThrowOnError>) => (options?.client ?? client).get<AdminListPacksResponses, AdminListPacksErrors, ThrowOnError>({ url: '/api/v1/admin/packs', ...options });
+
+/**
+ * Admin Create Pack
+ *
+ * Platform admins: a new credit pack, on sale at once unless `purchasable` is false.
+ */
+export const adminCreatePack = <ThrowOnError extends boolean = false>(options: Options<AdminCreatePackData, ThrowOnError>) => (options.client ?? client).post<AdminCreatePackResponses, AdminCreatePackErrors, ThrowOnError>({
+    url: '/api/v1/admin/packs',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Admin Update Pack
+ *
+ * Platform admins: change a pack; only the fields sent change. Packs already bought keep their credits.
+ */
+export const adminUpdatePack = <ThrowOnError extends boolean = false>(options: Options<AdminUpdatePackData, ThrowOnError>) => (options.client ?? client).patch<AdminUpdatePackResponses, AdminUpdatePackErrors, ThrowOnError>({
+    url: '/api/v1/admin/packs/{pack_code}',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -392,6 +463,29 @@ export const createApiKey = <ThrowOnError extends boolean = false>(options: Opti
 export const revokeApiKey = <ThrowOnError extends boolean = false>(options: Options<RevokeApiKeyData, ThrowOnError>) => (options.client ?? client).delete<RevokeApiKeyResponses, RevokeApiKeyErrors, ThrowOnError>({ url: '/api/v1/organization/api-keys/{api_key_id}', ...options });
 
 /**
+ * Get Onboarding
+ *
+ * Where the workspace is in the onboarding wizard: each step done, skipped or still to do.
+ */
+export const getOnboarding = <ThrowOnError extends boolean = false>(options?: Options<GetOnboardingData, ThrowOnError>) => (options?.client ?? client).get<GetOnboardingResponses, GetOnboardingErrors, ThrowOnError>({ url: '/api/v1/onboarding', ...options });
+
+/**
+ * Update Onboarding
+ *
+ * Skip a step for now (`skip`; the wizard lists it as skipped until it is done), take a skip back (`unskip`),
+ * or stay on the free trial for now (`trial_kept`: the plan step counts as done; a plan can be picked on Billing
+ * any time).
+ */
+export const updateOnboarding = <ThrowOnError extends boolean = false>(options: Options<UpdateOnboardingData, ThrowOnError>) => (options.client ?? client).patch<UpdateOnboardingResponses, UpdateOnboardingErrors, ThrowOnError>({
+    url: '/api/v1/onboarding',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * List Support Access
  *
  * Who from Epox support opened this workspace (read-only), why, and until when; the latest 20.
@@ -660,7 +754,8 @@ export const updateCategory = <ThrowOnError extends boolean = false>(options: Op
 /**
  * Download File
  *
- * Public, protected by its signature: a stored file (image previews and originals) through a signed link.
+ * Public, protected by its signature: a stored file (image previews and originals, video clips, posters)
+ * through a signed link, with HTTP Range support (206 with Content-Range; 416 for a range outside the file).
  */
 export const downloadFile = <ThrowOnError extends boolean = false>(options: Options<DownloadFileData, ThrowOnError>) => (options.client ?? client).get<DownloadFileResponses, DownloadFileErrors, ThrowOnError>({ url: '/api/v1/files/{key}', ...options });
 
@@ -695,8 +790,8 @@ export const streamJobEvents = <ThrowOnError extends boolean = false>(options: O
 /**
  * Generation Options
  *
- * What can be asked for: scene types, the bubble types with their presets, output options, and the providers
- * configured here with what each supports.
+ * What can be asked for: scene types, the bubble types with their presets, output options, the providers
+ * configured here with what each supports, and the video options with what each video provider makes.
  */
 export const generationOptions = <ThrowOnError extends boolean = false>(options?: Options<GenerationOptionsData, ThrowOnError>) => (options?.client ?? client).get<GenerationOptionsResponses, GenerationOptionsErrors, ThrowOnError>({ url: '/api/v1/generation/options', ...options });
 
@@ -724,10 +819,14 @@ export const setGenerationDefaults = <ThrowOnError extends boolean = false>(opti
 /**
  * Start Generation
  *
- * Generate images: quotes the credits (1 per image at 1k/2k, 2 at 4k), holds them (402 when the balance is
- * short), and starts a job with one item per image. You pay only for delivered images: each is captured when
- * stored; failures and cancels release theirs. Follow progress at /jobs/{id}/events. With an
- * `Idempotency-Key`, a retried request returns the first job.
+ * Generate images, or video clips with `type: "video"`: quotes the credits (1 per image at 1k/2k, 2 at 4k;
+ * 5 per clip at 720p, 8 at 1080p), holds them (402 when the balance is short, with `required` and `available`),
+ * and starts a job with one item per image or clip. Clips come from products or from one image asset
+ * (`source_asset_id`), with settings.resolution, duration_s (3-10), fps (24|30), camera_motion and
+ * aspect_ratio (16:9, 9:16, 1:1, 4:5), each checked against the provider (GET /generation/options, `video`).
+ * You pay only for what is delivered: each output is captured when stored; failures and cancels release
+ * theirs. Follow progress at /jobs/{id}/events. With an `Idempotency-Key`, a retried request returns the
+ * first job.
  */
 export const startGeneration = <ThrowOnError extends boolean = false>(options: Options<StartGenerationData, ThrowOnError>) => (options.client ?? client).post<StartGenerationResponses, StartGenerationErrors, ThrowOnError>({
     url: '/api/v1/generations',
@@ -741,7 +840,8 @@ export const startGeneration = <ThrowOnError extends boolean = false>(options: O
 /**
  * Quote Generation
  *
- * What the same request to POST /generations would cost, checked the same way, and the balance to pay it.
+ * What the same request to POST /generations would cost (images or video clips), checked the same way, and
+ * the balance to pay it.
  */
 export const quoteGeneration = <ThrowOnError extends boolean = false>(options: Options<QuoteGenerationData, ThrowOnError>) => (options.client ?? client).post<QuoteGenerationResponses, QuoteGenerationErrors, ThrowOnError>({
     url: '/api/v1/generations/quote',

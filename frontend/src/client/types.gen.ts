@@ -252,6 +252,126 @@ export type AdminOrganizationOut = {
 };
 
 /**
+ * AdminPackList
+ */
+export type AdminPackList = {
+    /**
+     * Items
+     */
+    items: Array<AdminPackOut>;
+};
+
+/**
+ * AdminPackOut
+ */
+export type AdminPackOut = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Credits
+     */
+    credits: number;
+    /**
+     * Price Cents
+     */
+    price_cents: number;
+    /**
+     * Currency
+     */
+    currency: string;
+    /**
+     * Sort Order
+     */
+    sort_order: number;
+    /**
+     * Purchasable
+     */
+    purchasable: boolean;
+};
+
+/**
+ * AdminPlanList
+ */
+export type AdminPlanList = {
+    /**
+     * Items
+     */
+    items: Array<AdminPlanOut>;
+};
+
+/**
+ * AdminPlanOut
+ */
+export type AdminPlanOut = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Product Slots
+     */
+    product_slots: number;
+    /**
+     * Monthly Credits
+     */
+    monthly_credits: number;
+    /**
+     * Monthly Price Cents
+     */
+    monthly_price_cents: number;
+    /**
+     * Yearly Price Cents
+     */
+    yearly_price_cents: number | null;
+    /**
+     * Currency
+     */
+    currency: string;
+    /**
+     * Seats
+     */
+    seats: number | null;
+    /**
+     * Concurrent Jobs
+     */
+    concurrent_jobs: number;
+    /**
+     * Api Access
+     */
+    api_access: boolean;
+    /**
+     * Rollover Cap
+     */
+    rollover_cap: number;
+    /**
+     * Sort Order
+     */
+    sort_order: number;
+    /**
+     * Purchasable
+     */
+    purchasable: boolean;
+    /**
+     * Trial Credits
+     */
+    trial_credits: number;
+    /**
+     * Trial Days
+     */
+    trial_days: number;
+};
+
+/**
  * AdminStoreOut
  */
 export type AdminStoreOut = {
@@ -437,8 +557,28 @@ export type AssetOut = {
     height: number;
     /**
      * Duration Ms
+     *
+     * Videos: length in milliseconds (null for images).
      */
     duration_ms: number | null;
+    /**
+     * Fps
+     *
+     * Videos: frames per second.
+     */
+    fps: number | null;
+    /**
+     * Codec
+     *
+     * Videos: the video codec ("h264").
+     */
+    codec: string | null;
+    /**
+     * Has Audio
+     *
+     * Videos: whether the clip has a sound track (mute removes it).
+     */
+    has_audio: boolean | null;
     /**
      * Content Type
      */
@@ -538,15 +678,27 @@ export type AssetOut = {
     /**
      * Preview Url
      *
-     * Signed, time-limited URL of the WebP preview.
+     * Signed, time-limited URL of the WebP preview (a video's poster frame).
      */
     preview_url: string;
     /**
      * Original Url
      *
-     * Signed, time-limited URL of the original (PNG).
+     * Signed, time-limited URL of the original (PNG, JPEG or WebP; MP4 for a video, served with HTTP Range support for seeking).
      */
     original_url: string;
+    /**
+     * Poster Url
+     *
+     * Videos: the poster frame (WebP), shown before playing.
+     */
+    poster_url: string | null;
+    /**
+     * Preview Video Url
+     *
+     * Videos: a small MP4 of the clip for grids and hovering.
+     */
+    preview_video_url: string | null;
     /**
      * Created At
      */
@@ -590,9 +742,21 @@ export type AuditEntryOut = {
      */
     organization_id: string | null;
     /**
+     * Organization Name
+     *
+     * The workspace's current name.
+     */
+    organization_name: string | null;
+    /**
      * Actor User Id
      */
     actor_user_id: string | null;
+    /**
+     * Actor Email
+     *
+     * The acting user's current email.
+     */
+    actor_email: string | null;
     /**
      * Actor Api Key Id
      */
@@ -666,7 +830,7 @@ export type BalanceOut = {
     /**
      * Low Balance
      *
-     * Available is at or under 20% of the last top-up.
+     * Available is at or under the workspace's highest low-balance alert level (GET /usage/settings: percentages of the last top-up, by default 20%, and absolute credits), or nothing is left.
      */
     low_balance: boolean;
     expiring_soon: ExpiringSoonOut;
@@ -1079,9 +1243,19 @@ export type CollectionSummary = {
      */
     description: string;
     /**
+     * Product Count
+     *
+     * Products in the collection (one flow each).
+     */
+    product_count: number;
+    /**
      * Last Job Id
      */
     last_job_id: string | null;
+    /**
+     * The last run: its status and progress.
+     */
+    last_job: JobOut | null;
     /**
      * Created At
      */
@@ -1409,7 +1583,7 @@ export type EditOperationOut = {
     /**
      * Instant
      *
-     * Instant (201, a new asset now, free) or an AI job (202, paid).
+     * Instant (201, a new asset now, free) or a job (202: AI edits, paid; video edits, free).
      */
     instant: boolean;
     /**
@@ -1461,12 +1635,19 @@ export type EditOptionsOut = {
  * - adjust: {exposure?, brightness?, contrast?, saturation?, warmth?, sharpness?} (formulas in edit-options)
  * - ai_edit: {instruction, mask?} (mask: base64 PNG, white where the image may change) — 1 credit
  * - upscale: {quality: "2k"|"4k"} — 1 or 2 credits; remove_background: {} — 1 credit
+ *
+ * Videos (free, 202 with a job; the clip is re-cut into a new asset):
+ *
+ * - trim: {start_s, end_s} in seconds, cut on the nearest frames; at least 1 s, inside the clip
+ * - reframe: {aspect: "16:9"|"9:16"|"1:1"|"4:5", focus_x?, focus_y?}: the largest box of that ratio, centred
+ * on the focus point (fractions of the width and height, default the centre) as far as the frame allows
+ * - mute: {}: the same picture without its sound track
  */
 export type EditRequest = {
     /**
      * Operation
      */
-    operation: 'crop' | 'resize' | 'rotate' | 'flip' | 'adjust' | 'ai_edit' | 'upscale' | 'remove_background';
+    operation: 'crop' | 'resize' | 'rotate' | 'flip' | 'adjust' | 'ai_edit' | 'upscale' | 'remove_background' | 'trim' | 'reframe' | 'mute';
     /**
      * Params
      */
@@ -1696,20 +1877,29 @@ export type FlowPage = {
 
 /**
  * GenerateRequest
+ *
+ * Images (the default) of products, a flow or a collection; or videos (`type: "video"`) of products or of one
+ * image asset of this workspace (`source_asset_id`). Video aspect ratios: 16:9, 9:16, 1:1, 4:5.
  */
 export type GenerateRequest = {
     /**
      * Type
      *
-     * Video generation comes with the video studio.
+     * What to make: images or video clips.
      */
-    type?: 'image';
+    type?: 'image' | 'video';
     /**
      * Product Ids
      *
      * The products to show (or give a flow or a collection).
      */
     product_ids?: Array<string>;
+    /**
+     * Source Asset Id
+     *
+     * Videos: an image asset of this workspace to animate, instead of products.
+     */
+    source_asset_id?: string | null;
     /**
      * Flow Id
      *
@@ -1726,7 +1916,7 @@ export type GenerateRequest = {
     /**
      * Variants
      *
-     * Images per product.
+     * Images (or clips) per product.
      */
     variants?: number;
     /**
@@ -1861,6 +2051,7 @@ export type GenerationOptionsOut = {
      * Max Variants
      */
     max_variants: number;
+    video: VideoOptionsOut;
 };
 
 /**
@@ -1919,6 +2110,30 @@ export type GenerationSettingsIn = {
      * Which product photo to start from (one product only); default: its primary.
      */
     base_image_id?: string | null;
+    /**
+     * Resolution
+     *
+     * Videos: 720p (5 credits) or 1080p (8 credits).
+     */
+    resolution?: '720p' | '1080p' | null;
+    /**
+     * Duration S
+     *
+     * Videos: length in whole seconds.
+     */
+    duration_s?: number | null;
+    /**
+     * Fps
+     *
+     * Videos: frames per second.
+     */
+    fps?: 24 | 30 | null;
+    /**
+     * Camera Motion
+     *
+     * Videos: static, push_in, pull_out, pan or parallax (orbit-like).
+     */
+    camera_motion?: 'static' | 'push_in' | 'pull_out' | 'pan' | 'parallax' | null;
 };
 
 /**
@@ -2424,12 +2639,22 @@ export type LotSource = 'trial' | 'allotment' | 'pack' | 'promo' | 'compensation
  */
 export type Me = {
     user: UserOut;
+    /**
+     * The workspace requests act in: the active membership's, or the one support access opened.
+     */
     organization: OrganizationOut | null;
+    /**
+     * Your role there; `viewer` during support access (nothing can change).
+     */
     role: Role | null;
     /**
      * Memberships
      */
     memberships: Array<MembershipOut>;
+    /**
+     * A platform admin's live read-only support access to another workspace.
+     */
+    support_access?: SupportAccessSession | null;
 };
 
 /**
@@ -2515,6 +2740,67 @@ export type NotificationPage = {
      * Unread Count
      */
     unread_count: number;
+};
+
+/**
+ * OnboardingOut
+ */
+export type OnboardingOut = {
+    /**
+     * Steps
+     *
+     * In the wizard's order.
+     */
+    steps: Array<OnboardingStepOut>;
+    /**
+     * The first step neither done nor skipped; null when none is left.
+     */
+    next_step: Step | null;
+    /**
+     * Done
+     */
+    done: number;
+    /**
+     * Total
+     */
+    total: number;
+    /**
+     * Trial Kept
+     *
+     * The merchant chose to stay on the free trial for now.
+     */
+    trial_kept: boolean;
+};
+
+/**
+ * OnboardingStepOut
+ */
+export type OnboardingStepOut = {
+    step: Step;
+    /**
+     * done (the workspace's data says so), skipped, or todo.
+     */
+    status: StepStatus;
+};
+
+/**
+ * OnboardingUpdate
+ */
+export type OnboardingUpdate = {
+    /**
+     * A step to skip for now.
+     */
+    skip?: Step | null;
+    /**
+     * A skipped step to do after all.
+     */
+    unskip?: Step | null;
+    /**
+     * Trial Kept
+     *
+     * Stay on the free trial for now.
+     */
+    trial_kept?: boolean | null;
 };
 
 /**
@@ -2630,6 +2916,44 @@ export type OutboxMessage = {
 };
 
 /**
+ * PackCreate
+ */
+export type PackCreate = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Credits
+     */
+    credits: number;
+    /**
+     * Price Cents
+     *
+     * Minor units (cents).
+     */
+    price_cents: number;
+    /**
+     * Currency
+     */
+    currency?: string | null;
+    /**
+     * Sort Order
+     */
+    sort_order?: number | null;
+    /**
+     * Purchasable
+     */
+    purchasable?: boolean | null;
+    /**
+     * Code
+     *
+     * Lower-case letters, digits, - and _.
+     */
+    code: string;
+};
+
+/**
  * PackList
  */
 export type PackList = {
@@ -2672,6 +2996,40 @@ export type PackPrice = {
      * Currency
      */
     currency: string;
+};
+
+/**
+ * PackUpdate
+ *
+ * Only the fields sent change.
+ */
+export type PackUpdate = {
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Credits
+     */
+    credits?: number | null;
+    /**
+     * Price Cents
+     *
+     * Minor units (cents).
+     */
+    price_cents?: number | null;
+    /**
+     * Currency
+     */
+    currency?: string | null;
+    /**
+     * Sort Order
+     */
+    sort_order?: number | null;
+    /**
+     * Purchasable
+     */
+    purchasable?: boolean | null;
 };
 
 /**
@@ -2839,6 +3197,82 @@ export type PasswordResetRequest = {
 };
 
 /**
+ * PlanCreate
+ */
+export type PlanCreate = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Product Slots
+     */
+    product_slots: number;
+    /**
+     * Monthly Credits
+     */
+    monthly_credits: number;
+    /**
+     * Monthly Price Cents
+     *
+     * Minor units (cents).
+     */
+    monthly_price_cents: number;
+    /**
+     * Yearly Price Cents
+     *
+     * Null: no yearly price.
+     */
+    yearly_price_cents?: number | null;
+    /**
+     * Currency
+     */
+    currency?: string | null;
+    /**
+     * Seats
+     *
+     * Null: unlimited.
+     */
+    seats?: number | null;
+    /**
+     * Concurrent Jobs
+     */
+    concurrent_jobs?: number | null;
+    /**
+     * Api Access
+     */
+    api_access?: boolean | null;
+    /**
+     * Rollover Cap
+     */
+    rollover_cap?: number | null;
+    /**
+     * Sort Order
+     */
+    sort_order?: number | null;
+    /**
+     * Purchasable
+     */
+    purchasable?: boolean | null;
+    /**
+     * Trial Credits
+     *
+     * Granted once at sign-up.
+     */
+    trial_credits?: number | null;
+    /**
+     * Trial Days
+     */
+    trial_days?: number | null;
+    /**
+     * Code
+     *
+     * Lower-case letters, digits, - and _.
+     */
+    code: string;
+};
+
+/**
  * PlanLimits
  */
 export type PlanLimits = {
@@ -2901,6 +3335,82 @@ export type PlanOut = {
      * Purchasable
      */
     purchasable: boolean;
+    /**
+     * The free trial's one-off grant (the trial plan only).
+     */
+    trial: TrialTerms | null;
+};
+
+/**
+ * PlanUpdate
+ *
+ * Only the fields sent change; null clears the yearly price or makes seats unlimited.
+ */
+export type PlanUpdate = {
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Product Slots
+     */
+    product_slots?: number | null;
+    /**
+     * Monthly Credits
+     */
+    monthly_credits?: number | null;
+    /**
+     * Monthly Price Cents
+     *
+     * Minor units (cents).
+     */
+    monthly_price_cents?: number | null;
+    /**
+     * Yearly Price Cents
+     *
+     * Null: no yearly price.
+     */
+    yearly_price_cents?: number | null;
+    /**
+     * Currency
+     */
+    currency?: string | null;
+    /**
+     * Seats
+     *
+     * Null: unlimited.
+     */
+    seats?: number | null;
+    /**
+     * Concurrent Jobs
+     */
+    concurrent_jobs?: number | null;
+    /**
+     * Api Access
+     */
+    api_access?: boolean | null;
+    /**
+     * Rollover Cap
+     */
+    rollover_cap?: number | null;
+    /**
+     * Sort Order
+     */
+    sort_order?: number | null;
+    /**
+     * Purchasable
+     */
+    purchasable?: boolean | null;
+    /**
+     * Trial Credits
+     *
+     * Granted once at sign-up.
+     */
+    trial_credits?: number | null;
+    /**
+     * Trial Days
+     */
+    trial_days?: number | null;
 };
 
 /**
@@ -3557,6 +4067,16 @@ export type SlotsOut = {
 };
 
 /**
+ * Step
+ */
+export type Step = 'workspace' | 'plan' | 'catalog' | 'generate' | 'approve';
+
+/**
+ * StepStatus
+ */
+export type StepStatus = 'done' | 'skipped' | 'todo';
+
+/**
  * StoreKind
  */
 export type StoreKind = 'shopify' | 'woocommerce';
@@ -3749,6 +4269,28 @@ export type SupportAccessRequest = {
 };
 
 /**
+ * SupportAccessSession
+ */
+export type SupportAccessSession = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Organization Id
+     */
+    organization_id: string;
+    /**
+     * Reason
+     */
+    reason: string;
+    /**
+     * Expires At
+     */
+    expires_at: string;
+};
+
+/**
  * SyncAction
  */
 export type SyncAction = 'publish' | 'unpublish';
@@ -3839,6 +4381,24 @@ export type SyncRecordPage = {
  * SyncStatus
  */
 export type SyncStatus = 'pending' | 'running' | 'succeeded' | 'failed';
+
+/**
+ * TrialTerms
+ */
+export type TrialTerms = {
+    /**
+     * Credits
+     *
+     * Credits granted once when a workspace starts on this plan.
+     */
+    credits: number;
+    /**
+     * Days
+     *
+     * How long those credits stay valid.
+     */
+    days: number;
+};
 
 /**
  * UpdateAssetRequest
@@ -4113,6 +4673,58 @@ export type Usage = {
 };
 
 /**
+ * UsagePartOut
+ */
+export type UsagePartOut = {
+    /**
+     * Captured
+     *
+     * Credits charged for delivered outputs.
+     */
+    captured: number;
+    /**
+     * Refunded
+     *
+     * Credits given back for delivered outputs later refunded.
+     */
+    refunded: number;
+    /**
+     * Net
+     *
+     * captured - refunded: what the period actually cost.
+     */
+    net: number;
+    /**
+     * Released
+     *
+     * Credits reserved and returned unused (failed or canceled work); not usage.
+     */
+    released: number;
+    /**
+     * Delivered
+     *
+     * Outputs delivered and not refunded.
+     */
+    delivered: number;
+    /**
+     * Failed
+     *
+     * Outputs that failed (their credits were released).
+     */
+    failed: number;
+    /**
+     * Key
+     *
+     * The operation or provider (null: entries without a job).
+     */
+    key: string | null;
+    /**
+     * Label
+     */
+    label: string;
+};
+
+/**
  * UsagePointOut
  */
 export type UsagePointOut = {
@@ -4168,6 +4780,12 @@ export type UsagePointOut = {
      * For day, week and month series: the local period's first day.
      */
     period_start: string | null;
+    /**
+     * Parts
+     *
+     * With `split_by`: the period per operation or provider (they add up to the period's amounts).
+     */
+    parts: Array<UsagePartOut>;
 };
 
 /**
@@ -4214,6 +4832,10 @@ export type UsageSummaryOut = {
      * Group By
      */
     group_by: string;
+    /**
+     * Split By
+     */
+    split_by: string | null;
     /**
      * Series
      */
@@ -4350,6 +4972,94 @@ export type VerifyEmailRequest = {
      * Token
      */
     token: string;
+};
+
+/**
+ * VideoOptionsOut
+ */
+export type VideoOptionsOut = {
+    /**
+     * Aspect Ratios
+     */
+    aspect_ratios: Array<string>;
+    /**
+     * Resolutions
+     */
+    resolutions: Array<string>;
+    /**
+     * Min Duration S
+     */
+    min_duration_s: number;
+    /**
+     * Max Duration S
+     */
+    max_duration_s: number;
+    /**
+     * Frame Rates
+     */
+    frame_rates: Array<number>;
+    /**
+     * Camera Motions
+     */
+    camera_motions: Array<OptionOut>;
+    /**
+     * Defaults
+     *
+     * What a request leaves out: resolution, duration_s, fps, motion.
+     */
+    defaults: {
+        [key: string]: unknown;
+    };
+    /**
+     * Providers
+     */
+    providers: Array<VideoProviderOptionOut>;
+};
+
+/**
+ * VideoProviderOptionOut
+ *
+ * What one provider can make as video (anything else is refused with 422 before credits are held).
+ */
+export type VideoProviderOptionOut = {
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Aspect Ratios
+     */
+    aspect_ratios: Array<string>;
+    /**
+     * Resolutions
+     */
+    resolutions: Array<string>;
+    /**
+     * Durations
+     *
+     * Clip lengths in whole seconds it can make.
+     */
+    durations: Array<number>;
+    /**
+     * Durations By Resolution
+     *
+     * Resolutions it makes at some lengths only (Veo: 1080p at 8 s).
+     */
+    durations_by_resolution: {
+        [key: string]: Array<number>;
+    };
+    /**
+     * Frame Rates
+     */
+    frame_rates: Array<number>;
+    /**
+     * Camera Motions
+     */
+    camera_motions: Array<string>;
+    /**
+     * Deterministic
+     */
+    deterministic: boolean;
 };
 
 /**
@@ -4732,6 +5442,12 @@ export type AdminAuditLogData = {
          */
         actor_user_id?: string | null;
         /**
+         * Actor Email
+         *
+         * The acting user's email (exact).
+         */
+        actor_email?: string | null;
+        /**
          * Organization Id
          */
         organization_id?: string | null;
@@ -4966,6 +5682,184 @@ export type AdminAdjustCreditsResponses = {
 };
 
 export type AdminAdjustCreditsResponse = AdminAdjustCreditsResponses[keyof AdminAdjustCreditsResponses];
+
+export type AdminListPlansData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/admin/plans';
+};
+
+export type AdminListPlansErrors = {
+    /**
+     * not_found
+     */
+    404: unknown;
+};
+
+export type AdminListPlansResponses = {
+    /**
+     * Successful Response
+     */
+    200: AdminPlanList;
+};
+
+export type AdminListPlansResponse = AdminListPlansResponses[keyof AdminListPlansResponses];
+
+export type AdminCreatePlanData = {
+    body: PlanCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/admin/plans';
+};
+
+export type AdminCreatePlanErrors = {
+    /**
+     * not_found
+     */
+    404: unknown;
+    /**
+     * catalog_code_taken
+     */
+    409: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AdminCreatePlanError = AdminCreatePlanErrors[keyof AdminCreatePlanErrors];
+
+export type AdminCreatePlanResponses = {
+    /**
+     * Successful Response
+     */
+    201: AdminPlanOut;
+};
+
+export type AdminCreatePlanResponse = AdminCreatePlanResponses[keyof AdminCreatePlanResponses];
+
+export type AdminUpdatePlanData = {
+    body: PlanUpdate;
+    path: {
+        /**
+         * Plan Code
+         */
+        plan_code: string;
+    };
+    query?: never;
+    url: '/api/v1/admin/plans/{plan_code}';
+};
+
+export type AdminUpdatePlanErrors = {
+    /**
+     * plan_not_found
+     */
+    404: unknown;
+    /**
+     * validation_error
+     */
+    422: unknown;
+};
+
+export type AdminUpdatePlanResponses = {
+    /**
+     * Successful Response
+     */
+    200: AdminPlanOut;
+};
+
+export type AdminUpdatePlanResponse = AdminUpdatePlanResponses[keyof AdminUpdatePlanResponses];
+
+export type AdminListPacksData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/admin/packs';
+};
+
+export type AdminListPacksErrors = {
+    /**
+     * not_found
+     */
+    404: unknown;
+};
+
+export type AdminListPacksResponses = {
+    /**
+     * Successful Response
+     */
+    200: AdminPackList;
+};
+
+export type AdminListPacksResponse = AdminListPacksResponses[keyof AdminListPacksResponses];
+
+export type AdminCreatePackData = {
+    body: PackCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/admin/packs';
+};
+
+export type AdminCreatePackErrors = {
+    /**
+     * not_found
+     */
+    404: unknown;
+    /**
+     * catalog_code_taken
+     */
+    409: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AdminCreatePackError = AdminCreatePackErrors[keyof AdminCreatePackErrors];
+
+export type AdminCreatePackResponses = {
+    /**
+     * Successful Response
+     */
+    201: AdminPackOut;
+};
+
+export type AdminCreatePackResponse = AdminCreatePackResponses[keyof AdminCreatePackResponses];
+
+export type AdminUpdatePackData = {
+    body: PackUpdate;
+    path: {
+        /**
+         * Pack Code
+         */
+        pack_code: string;
+    };
+    query?: never;
+    url: '/api/v1/admin/packs/{pack_code}';
+};
+
+export type AdminUpdatePackErrors = {
+    /**
+     * pack_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AdminUpdatePackError = AdminUpdatePackErrors[keyof AdminUpdatePackErrors];
+
+export type AdminUpdatePackResponses = {
+    /**
+     * Successful Response
+     */
+    200: AdminPackOut;
+};
+
+export type AdminUpdatePackResponse = AdminUpdatePackResponses[keyof AdminUpdatePackResponses];
 
 export type HealthData = {
     body?: never;
@@ -5870,6 +6764,66 @@ export type RevokeApiKeyResponses = {
 
 export type RevokeApiKeyResponse = RevokeApiKeyResponses[keyof RevokeApiKeyResponses];
 
+export type GetOnboardingData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/onboarding';
+};
+
+export type GetOnboardingErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+};
+
+export type GetOnboardingResponses = {
+    /**
+     * Successful Response
+     */
+    200: OnboardingOut;
+};
+
+export type GetOnboardingResponse = GetOnboardingResponses[keyof GetOnboardingResponses];
+
+export type UpdateOnboardingData = {
+    body: OnboardingUpdate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/onboarding';
+};
+
+export type UpdateOnboardingErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type UpdateOnboardingError = UpdateOnboardingErrors[keyof UpdateOnboardingErrors];
+
+export type UpdateOnboardingResponses = {
+    /**
+     * Successful Response
+     */
+    200: OnboardingOut;
+};
+
+export type UpdateOnboardingResponse = UpdateOnboardingResponses[keyof UpdateOnboardingResponses];
+
 export type ListSupportAccessData = {
     body?: never;
     path?: never;
@@ -6080,6 +7034,12 @@ export type GetUsageSummaryData = {
          * IANA zone (default: the workspace's).
          */
         tz?: string | null;
+        /**
+         * Split By
+         *
+         * Day, week and month series only: each period per operation or provider.
+         */
+        split_by?: 'operation' | 'provider' | null;
     };
     url: '/api/v1/usage/summary';
 };
@@ -6448,6 +7408,12 @@ export type ListProductsData = {
          * List archived products instead of active ones.
          */
         archived?: boolean;
+        /**
+         * Id
+         *
+         * Only these products (repeat `id`), archived ones included.
+         */
+        id?: Array<string> | null;
         /**
          * Limit
          *
@@ -7080,6 +8046,14 @@ export type UpdateCategoryResponse = UpdateCategoryResponses[keyof UpdateCategor
 
 export type DownloadFileData = {
     body?: never;
+    headers?: {
+        /**
+         * Range
+         *
+         * Byte ranges, e.g. bytes=0-99, bytes=500-, bytes=-500.
+         */
+        range?: string | null;
+    };
     path: {
         /**
          * Key
@@ -7113,6 +8087,10 @@ export type DownloadFileErrors = {
      */
     404: unknown;
     /**
+     * range_not_satisfiable
+     */
+    416: unknown;
+    /**
      * Validation Error
      */
     422: HttpValidationError;
@@ -7125,6 +8103,10 @@ export type DownloadFileResponses = {
      * The file
      */
     200: Blob | File;
+    /**
+     * The requested byte range (`Content-Range` says which), for seeking in a video
+     */
+    206: Blob | File;
 };
 
 export type DownloadFileResponse = DownloadFileResponses[keyof DownloadFileResponses];
@@ -7429,7 +8411,7 @@ export type StartGenerationErrors = {
      */
     403: unknown;
     /**
-     * product_image_not_found, product_not_found
+     * asset_not_found, product_image_not_found, product_not_found
      */
     404: unknown;
     /**
@@ -7468,7 +8450,7 @@ export type QuoteGenerationErrors = {
      */
     403: unknown;
     /**
-     * product_image_not_found, product_not_found
+     * asset_not_found, product_image_not_found, product_not_found
      */
     404: unknown;
     /**

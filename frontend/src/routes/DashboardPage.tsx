@@ -5,6 +5,7 @@ import { BoxIcon, GearIcon, ImageIcon, SparklesIcon, StoreIcon } from '@/compone
 import { Badge, Card } from '@/components/ui';
 import { useSession } from '@/features/auth/session';
 import { CreditsCard } from '@/features/credits/CreditsCard';
+import { SetupProgress } from '@/features/onboarding/SetupProgress';
 import { canManageWorkspace, roleDescription, roleLabel } from '@/lib/roles';
 
 import { PageHeader } from './PageHeader';
@@ -31,6 +32,7 @@ export function DashboardPage() {
   return (
     <>
       <PageHeader title={firstName ? `Welcome, ${firstName}` : 'Welcome'} description="Here's where your workspace stands." />
+      <SetupProgress />
       <CreditsCard />
       <div className="grid grid--2">
         <Card title="Workspace">

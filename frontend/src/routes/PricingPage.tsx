@@ -16,8 +16,8 @@ import {
   isFree,
   isInterval,
   seatsLabel,
-  TRIAL_CREDITS,
-  TRIAL_DAYS,
+  trialGrantLabel,
+  trialPlan,
 } from '@/features/billing/plans';
 import { CostTable, Faq, PackCards } from '@/features/billing/PriceList';
 import { usePageTitle } from '@/lib/usePageTitle';
@@ -35,7 +35,7 @@ export function PricingPage() {
   const costs = useCreditCosts();
 
   const all = plans.data?.items ?? [];
-  const trial = all.find(isFree);
+  const trial = trialPlan(all);
   const paid = all.filter((plan) => !isFree(plan) && plan.purchasable);
   const rates = costs.data?.rates ?? [];
   const trialCta = signedIn ? (
@@ -111,9 +111,9 @@ export function PricingPage() {
                     {trial.name}
                   </h2>
                   <p className="muted">
-                    {TRIAL_CREDITS} credits for {TRIAL_DAYS} days, {formatNumber(trial.product_slots)} product slots,{' '}
-                    {seatsLabel(trial.limits.seats).toLowerCase()}. No card needed: see your own products in real
-                    scenes before you pay anything.
+                    {trial.trial && `${trialGrantLabel(trial.trial)}, `}
+                    {formatNumber(trial.product_slots)} product slots, {seatsLabel(trial.limits.seats).toLowerCase()}. No
+                    card needed: see your own products in real scenes before you pay anything.
                   </p>
                 </div>
                 {trialCta}
@@ -156,7 +156,7 @@ export function PricingPage() {
           <h2 id="faq-title" className="pricing-section-title">
             Questions
           </h2>
-          <Faq />
+          <Faq trial={trial?.trial ?? null} />
         </section>
 
         <section className="pricing-cta">

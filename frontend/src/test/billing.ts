@@ -11,6 +11,7 @@ function plan(
   jobs: number,
   api: boolean,
   purchasable = true,
+  trial: { credits: number; days: number } | null = null,
 ) {
   const prices: { interval: string; amount: number; currency: string }[] = [
     { interval: 'month', amount: monthly, currency: 'usd' },
@@ -24,11 +25,12 @@ function plan(
     prices,
     limits: { seats, concurrent_jobs: jobs, api_access: api, rollover_cap: 0 },
     purchasable,
+    trial,
   };
 }
 
 export const PLANS = [
-  plan('trial', 'Free trial', 25, 0, 0, null, 1, 1, false, false),
+  plan('trial', 'Free trial', 25, 0, 0, null, 1, 1, false, false, { credits: 10, days: 30 }),
   plan('starter', 'Starter', 100, 100, 4900, 49000, 1, 2, false),
   plan('pro', 'Pro', 500, 500, 14900, 149000, 3, 5, true),
   plan('business', 'Business', 1000, 1000, 29900, 299000, 10, 10, true),
@@ -36,6 +38,11 @@ export const PLANS = [
 ];
 
 export const plansResponse = { items: PLANS };
+
+/** The price list with other trial terms (`null`: the trial grants no credits). */
+export function plansWithTrial(trial: { credits: number; days: number } | null) {
+  return { items: PLANS.map((item) => (item.code === 'trial' ? { ...item, trial } : item)) };
+}
 
 export const packsResponse = {
   items: [
@@ -133,3 +140,37 @@ export function invoiceFixture(id: string, overrides: Record<string, unknown> = 
 }
 
 export const noInvoices = { items: [], next_cursor: null };
+
+/** GET /admin/plans rows: the launch price list as stored (flat fields, cents). */
+export function adminPlanRows() {
+  return PLANS.map((item, index) => ({
+    code: item.code,
+    name: item.name,
+    product_slots: item.product_slots,
+    monthly_credits: item.monthly_credits,
+    monthly_price_cents: item.prices.find((price) => price.interval === 'month')?.amount ?? 0,
+    yearly_price_cents: item.prices.find((price) => price.interval === 'year')?.amount ?? null,
+    currency: 'usd',
+    seats: item.limits.seats,
+    concurrent_jobs: item.limits.concurrent_jobs,
+    api_access: item.limits.api_access,
+    rollover_cap: 0,
+    sort_order: index * 10,
+    purchasable: item.purchasable,
+    trial_credits: item.trial?.credits ?? 0,
+    trial_days: item.trial?.days ?? 0,
+  }));
+}
+
+/** GET /admin/packs rows. */
+export function adminPackRows() {
+  return packsResponse.items.map((item, index) => ({
+    code: item.code,
+    name: item.name,
+    credits: item.credits,
+    price_cents: item.price.amount,
+    currency: item.price.currency,
+    sort_order: (index + 1) * 10,
+    purchasable: true,
+  }));
+}

@@ -3,8 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { acceptInvitation, addProductImage, adminAdjustCredits, adminAuditLog, adminEndSupportAccess, adminGetOrganization, adminGrantCredits, adminListFailedJobs, adminListOrganizations, adminOpenSupportAccess, adminProviderCosts, adminRetryFailedItems, archiveProduct, assetRevisions, batchAssets, cancelJob, cancelSubscription, changePassword, changeSubscription, confirmPasswordReset, createApiKey, createCategory, createCheckout, createCollection, createFlow, createInvitation, createPortalSession, createProduct, deleteAsset, deleteCategory, deleteCollection, deleteFlow, deleteProductImage, deleteStore, downloadAsset, downloadFile, editAsset, editOptions, generateCollection, generateFlow, generationOptions, getAsset, getCategory, getCollection, getCreditBalance, getCreditCosts, getFlow, getGeneration, getGenerationDefaults, getJob, getJobCosts, getMe, getNotificationPreferences, getOrganization, getProduct, getProductSlots, getStoreSandbox, getSubscription, getUsageSettings, getUsageSummary, health, importStoreProducts, keepProducts, listApiKeys, listAssets, listAssetSyncRecords, listCategories, listCollections, listCreditEntries, listDevOutbox, listFlows, listInvitations, listInvoices, listJobs, listMembers, listNotifications, listPacks, listPlans, listProducts, listRemoteProducts, listStores, listSupportAccess, login, logout, markAllNotificationsRead, markNotificationRead, type Options, previewInvitation, publishAsset, quoteGeneration, ready, receiveShopifyWebhook, receiveStripeWebhook, receiveWoocommerceWebhook, removeMember, requestPasswordReset, resendVerification, restoreAsset, restoreProduct, resumeSubscription, retrySyncRecord, revokeApiKey, revokeInvitation, setActiveOrganization, setGenerationDefaults, shopifyCallback, signup, startGeneration, startShopifyInstall, startWoocommerceAuthorize, streamJobEvents, unpublishAsset, updateAsset, updateCategory, updateCollection, updateFlow, updateMe, updateMember, updateNotificationPreferences, updateOrganization, updateProduct, updateProductImage, updateStore, updateUsageSettings, verifyEmail, woocommerceCallback, woocommerceReturn } from '../sdk.gen';
-import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, AddProductImageData, AddProductImageResponse, AdminAdjustCreditsData, AdminAdjustCreditsError, AdminAdjustCreditsResponse, AdminAuditLogData, AdminAuditLogError, AdminAuditLogResponse, AdminEndSupportAccessData, AdminEndSupportAccessError, AdminEndSupportAccessResponse, AdminGetOrganizationData, AdminGetOrganizationError, AdminGetOrganizationResponse, AdminGrantCreditsData, AdminGrantCreditsError, AdminGrantCreditsResponse, AdminListFailedJobsData, AdminListFailedJobsError, AdminListFailedJobsResponse, AdminListOrganizationsData, AdminListOrganizationsError, AdminListOrganizationsResponse, AdminOpenSupportAccessData, AdminOpenSupportAccessError, AdminOpenSupportAccessResponse, AdminProviderCostsData, AdminProviderCostsResponse, AdminRetryFailedItemsData, AdminRetryFailedItemsError, AdminRetryFailedItemsResponse, ArchiveProductData, ArchiveProductError, ArchiveProductResponse, AssetRevisionsData, AssetRevisionsError, AssetRevisionsResponse, BatchAssetsData, BatchAssetsError, BatchAssetsResponse, CancelJobData, CancelJobError, CancelJobResponse, CancelSubscriptionData, CancelSubscriptionResponse, ChangePasswordData, ChangePasswordResponse, ChangeSubscriptionData, ChangeSubscriptionResponse, ConfirmPasswordResetData, ConfirmPasswordResetResponse, CreateApiKeyData, CreateApiKeyError, CreateApiKeyResponse, CreateCategoryData, CreateCategoryError, CreateCategoryResponse, CreateCheckoutData, CreateCheckoutResponse, CreateCollectionData, CreateCollectionResponse, CreateFlowData, CreateFlowResponse, CreateInvitationData, CreateInvitationError, CreateInvitationResponse, CreatePortalSessionData, CreatePortalSessionResponse, CreateProductData, CreateProductError, CreateProductResponse, DeleteAssetData, DeleteAssetError, DeleteAssetResponse, DeleteCategoryData, DeleteCategoryError, DeleteCategoryResponse, DeleteCollectionData, DeleteCollectionError, DeleteCollectionResponse, DeleteFlowData, DeleteFlowError, DeleteFlowResponse, DeleteProductImageData, DeleteProductImageError, DeleteProductImageResponse, DeleteStoreData, DeleteStoreError, DeleteStoreResponse, DownloadAssetData, DownloadAssetError, DownloadFileData, DownloadFileError, DownloadFileResponse, EditAssetData, EditAssetResponse, EditOptionsData, EditOptionsResponse, GenerateCollectionData, GenerateCollectionResponse, GenerateFlowData, GenerateFlowResponse, GenerationOptionsData, GenerationOptionsResponse, GetAssetData, GetAssetError, GetAssetResponse, GetCategoryData, GetCategoryError, GetCategoryResponse, GetCollectionData, GetCollectionError, GetCollectionResponse, GetCreditBalanceData, GetCreditBalanceResponse, GetCreditCostsData, GetCreditCostsResponse, GetFlowData, GetFlowError, GetFlowResponse, GetGenerationData, GetGenerationDefaultsData, GetGenerationDefaultsResponse, GetGenerationError, GetGenerationResponse, GetJobCostsData, GetJobCostsError, GetJobCostsResponse, GetJobData, GetJobError, GetJobResponse, GetMeData, GetMeResponse, GetNotificationPreferencesData, GetNotificationPreferencesResponse, GetOrganizationData, GetOrganizationResponse, GetProductData, GetProductError, GetProductResponse, GetProductSlotsData, GetProductSlotsResponse, GetStoreSandboxData, GetStoreSandboxResponse, GetSubscriptionData, GetSubscriptionResponse, GetUsageSettingsData, GetUsageSettingsResponse, GetUsageSummaryData, GetUsageSummaryResponse, HealthData, HealthResponse, ImportStoreProductsData, ImportStoreProductsResponse, KeepProductsData, KeepProductsResponse, ListApiKeysData, ListApiKeysError, ListApiKeysResponse, ListAssetsData, ListAssetsError, ListAssetsResponse, ListAssetSyncRecordsData, ListAssetSyncRecordsError, ListAssetSyncRecordsResponse, ListCategoriesData, ListCategoriesError, ListCategoriesResponse, ListCollectionsData, ListCollectionsError, ListCollectionsResponse, ListCreditEntriesData, ListCreditEntriesError, ListCreditEntriesResponse, ListDevOutboxData, ListDevOutboxError, ListDevOutboxResponse, ListFlowsData, ListFlowsError, ListFlowsResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListInvoicesData, ListInvoicesError, ListInvoicesResponse, ListJobsData, ListJobsError, ListJobsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListPacksData, ListPacksResponse, ListPlansData, ListPlansResponse, ListProductsData, ListProductsError, ListProductsResponse, ListRemoteProductsData, ListRemoteProductsError, ListRemoteProductsResponse, ListStoresData, ListStoresResponse, ListSupportAccessData, ListSupportAccessResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutResponse, MarkAllNotificationsReadData, MarkAllNotificationsReadResponse, MarkNotificationReadData, MarkNotificationReadError, MarkNotificationReadResponse, PreviewInvitationData, PreviewInvitationError, PreviewInvitationResponse, PublishAssetData, PublishAssetResponse, QuoteGenerationData, QuoteGenerationResponse, ReadyData, ReadyError, ReadyResponse, ReceiveShopifyWebhookData, ReceiveShopifyWebhookResponse, ReceiveStripeWebhookData, ReceiveStripeWebhookResponse, ReceiveWoocommerceWebhookData, ReceiveWoocommerceWebhookError, ReceiveWoocommerceWebhookResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RequestPasswordResetData, RequestPasswordResetError, ResendVerificationData, RestoreAssetData, RestoreAssetError, RestoreAssetResponse, RestoreProductData, RestoreProductError, RestoreProductResponse, ResumeSubscriptionData, ResumeSubscriptionResponse, RetrySyncRecordData, RetrySyncRecordResponse, RevokeApiKeyData, RevokeApiKeyError, RevokeApiKeyResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SetActiveOrganizationData, SetActiveOrganizationError, SetActiveOrganizationResponse, SetGenerationDefaultsData, SetGenerationDefaultsResponse, ShopifyCallbackData, SignupData, SignupResponse, StartGenerationData, StartGenerationResponse, StartShopifyInstallData, StartShopifyInstallResponse, StartWoocommerceAuthorizeData, StartWoocommerceAuthorizeResponse, StreamJobEventsData, StreamJobEventsError, UnpublishAssetData, UnpublishAssetError, UnpublishAssetResponse, UpdateAssetData, UpdateAssetResponse, UpdateCategoryData, UpdateCategoryResponse, UpdateCollectionData, UpdateCollectionResponse, UpdateFlowData, UpdateFlowResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationPreferencesData, UpdateNotificationPreferencesResponse, UpdateOrganizationData, UpdateOrganizationError, UpdateOrganizationResponse, UpdateProductData, UpdateProductError, UpdateProductImageData, UpdateProductImageError, UpdateProductImageResponse, UpdateProductResponse, UpdateStoreData, UpdateStoreError, UpdateStoreResponse, UpdateUsageSettingsData, UpdateUsageSettingsResponse, VerifyEmailData, VerifyEmailError, VerifyEmailResponse, WoocommerceCallbackData, WoocommerceCallbackError, WoocommerceCallbackResponse, WoocommerceReturnData, WoocommerceReturnError } from '../types.gen';
+import { acceptInvitation, addProductImage, adminAdjustCredits, adminAuditLog, adminCreatePack, adminCreatePlan, adminEndSupportAccess, adminGetOrganization, adminGrantCredits, adminListFailedJobs, adminListOrganizations, adminListPacks, adminListPlans, adminOpenSupportAccess, adminProviderCosts, adminRetryFailedItems, adminUpdatePack, adminUpdatePlan, archiveProduct, assetRevisions, batchAssets, cancelJob, cancelSubscription, changePassword, changeSubscription, confirmPasswordReset, createApiKey, createCategory, createCheckout, createCollection, createFlow, createInvitation, createPortalSession, createProduct, deleteAsset, deleteCategory, deleteCollection, deleteFlow, deleteProductImage, deleteStore, downloadAsset, downloadFile, editAsset, editOptions, generateCollection, generateFlow, generationOptions, getAsset, getCategory, getCollection, getCreditBalance, getCreditCosts, getFlow, getGeneration, getGenerationDefaults, getJob, getJobCosts, getMe, getNotificationPreferences, getOnboarding, getOrganization, getProduct, getProductSlots, getStoreSandbox, getSubscription, getUsageSettings, getUsageSummary, health, importStoreProducts, keepProducts, listApiKeys, listAssets, listAssetSyncRecords, listCategories, listCollections, listCreditEntries, listDevOutbox, listFlows, listInvitations, listInvoices, listJobs, listMembers, listNotifications, listPacks, listPlans, listProducts, listRemoteProducts, listStores, listSupportAccess, login, logout, markAllNotificationsRead, markNotificationRead, type Options, previewInvitation, publishAsset, quoteGeneration, ready, receiveShopifyWebhook, receiveStripeWebhook, receiveWoocommerceWebhook, removeMember, requestPasswordReset, resendVerification, restoreAsset, restoreProduct, resumeSubscription, retrySyncRecord, revokeApiKey, revokeInvitation, setActiveOrganization, setGenerationDefaults, shopifyCallback, signup, startGeneration, startShopifyInstall, startWoocommerceAuthorize, streamJobEvents, unpublishAsset, updateAsset, updateCategory, updateCollection, updateFlow, updateMe, updateMember, updateNotificationPreferences, updateOnboarding, updateOrganization, updateProduct, updateProductImage, updateStore, updateUsageSettings, verifyEmail, woocommerceCallback, woocommerceReturn } from '../sdk.gen';
+import type { AcceptInvitationData, AcceptInvitationError, AcceptInvitationResponse, AddProductImageData, AddProductImageResponse, AdminAdjustCreditsData, AdminAdjustCreditsError, AdminAdjustCreditsResponse, AdminAuditLogData, AdminAuditLogError, AdminAuditLogResponse, AdminCreatePackData, AdminCreatePackError, AdminCreatePackResponse, AdminCreatePlanData, AdminCreatePlanError, AdminCreatePlanResponse, AdminEndSupportAccessData, AdminEndSupportAccessError, AdminEndSupportAccessResponse, AdminGetOrganizationData, AdminGetOrganizationError, AdminGetOrganizationResponse, AdminGrantCreditsData, AdminGrantCreditsError, AdminGrantCreditsResponse, AdminListFailedJobsData, AdminListFailedJobsError, AdminListFailedJobsResponse, AdminListOrganizationsData, AdminListOrganizationsError, AdminListOrganizationsResponse, AdminListPacksData, AdminListPacksResponse, AdminListPlansData, AdminListPlansResponse, AdminOpenSupportAccessData, AdminOpenSupportAccessError, AdminOpenSupportAccessResponse, AdminProviderCostsData, AdminProviderCostsResponse, AdminRetryFailedItemsData, AdminRetryFailedItemsError, AdminRetryFailedItemsResponse, AdminUpdatePackData, AdminUpdatePackError, AdminUpdatePackResponse, AdminUpdatePlanData, AdminUpdatePlanResponse, ArchiveProductData, ArchiveProductError, ArchiveProductResponse, AssetRevisionsData, AssetRevisionsError, AssetRevisionsResponse, BatchAssetsData, BatchAssetsError, BatchAssetsResponse, CancelJobData, CancelJobError, CancelJobResponse, CancelSubscriptionData, CancelSubscriptionResponse, ChangePasswordData, ChangePasswordResponse, ChangeSubscriptionData, ChangeSubscriptionResponse, ConfirmPasswordResetData, ConfirmPasswordResetResponse, CreateApiKeyData, CreateApiKeyError, CreateApiKeyResponse, CreateCategoryData, CreateCategoryError, CreateCategoryResponse, CreateCheckoutData, CreateCheckoutResponse, CreateCollectionData, CreateCollectionResponse, CreateFlowData, CreateFlowResponse, CreateInvitationData, CreateInvitationError, CreateInvitationResponse, CreatePortalSessionData, CreatePortalSessionResponse, CreateProductData, CreateProductError, CreateProductResponse, DeleteAssetData, DeleteAssetError, DeleteAssetResponse, DeleteCategoryData, DeleteCategoryError, DeleteCategoryResponse, DeleteCollectionData, DeleteCollectionError, DeleteCollectionResponse, DeleteFlowData, DeleteFlowError, DeleteFlowResponse, DeleteProductImageData, DeleteProductImageError, DeleteProductImageResponse, DeleteStoreData, DeleteStoreError, DeleteStoreResponse, DownloadAssetData, DownloadAssetError, DownloadFileData, DownloadFileError, DownloadFileResponse, EditAssetData, EditAssetResponse, EditOptionsData, EditOptionsResponse, GenerateCollectionData, GenerateCollectionResponse, GenerateFlowData, GenerateFlowResponse, GenerationOptionsData, GenerationOptionsResponse, GetAssetData, GetAssetError, GetAssetResponse, GetCategoryData, GetCategoryError, GetCategoryResponse, GetCollectionData, GetCollectionError, GetCollectionResponse, GetCreditBalanceData, GetCreditBalanceResponse, GetCreditCostsData, GetCreditCostsResponse, GetFlowData, GetFlowError, GetFlowResponse, GetGenerationData, GetGenerationDefaultsData, GetGenerationDefaultsResponse, GetGenerationError, GetGenerationResponse, GetJobCostsData, GetJobCostsError, GetJobCostsResponse, GetJobData, GetJobError, GetJobResponse, GetMeData, GetMeResponse, GetNotificationPreferencesData, GetNotificationPreferencesResponse, GetOnboardingData, GetOnboardingResponse, GetOrganizationData, GetOrganizationResponse, GetProductData, GetProductError, GetProductResponse, GetProductSlotsData, GetProductSlotsResponse, GetStoreSandboxData, GetStoreSandboxResponse, GetSubscriptionData, GetSubscriptionResponse, GetUsageSettingsData, GetUsageSettingsResponse, GetUsageSummaryData, GetUsageSummaryResponse, HealthData, HealthResponse, ImportStoreProductsData, ImportStoreProductsResponse, KeepProductsData, KeepProductsResponse, ListApiKeysData, ListApiKeysError, ListApiKeysResponse, ListAssetsData, ListAssetsError, ListAssetsResponse, ListAssetSyncRecordsData, ListAssetSyncRecordsError, ListAssetSyncRecordsResponse, ListCategoriesData, ListCategoriesError, ListCategoriesResponse, ListCollectionsData, ListCollectionsError, ListCollectionsResponse, ListCreditEntriesData, ListCreditEntriesError, ListCreditEntriesResponse, ListDevOutboxData, ListDevOutboxError, ListDevOutboxResponse, ListFlowsData, ListFlowsError, ListFlowsResponse, ListInvitationsData, ListInvitationsError, ListInvitationsResponse, ListInvoicesData, ListInvoicesError, ListInvoicesResponse, ListJobsData, ListJobsError, ListJobsResponse, ListMembersData, ListMembersError, ListMembersResponse, ListNotificationsData, ListNotificationsError, ListNotificationsResponse, ListPacksData, ListPacksResponse, ListPlansData, ListPlansResponse, ListProductsData, ListProductsError, ListProductsResponse, ListRemoteProductsData, ListRemoteProductsError, ListRemoteProductsResponse, ListStoresData, ListStoresResponse, ListSupportAccessData, ListSupportAccessResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutResponse, MarkAllNotificationsReadData, MarkAllNotificationsReadResponse, MarkNotificationReadData, MarkNotificationReadError, MarkNotificationReadResponse, PreviewInvitationData, PreviewInvitationError, PreviewInvitationResponse, PublishAssetData, PublishAssetResponse, QuoteGenerationData, QuoteGenerationResponse, ReadyData, ReadyError, ReadyResponse, ReceiveShopifyWebhookData, ReceiveShopifyWebhookResponse, ReceiveStripeWebhookData, ReceiveStripeWebhookResponse, ReceiveWoocommerceWebhookData, ReceiveWoocommerceWebhookError, ReceiveWoocommerceWebhookResponse, RemoveMemberData, RemoveMemberError, RemoveMemberResponse, RequestPasswordResetData, RequestPasswordResetError, ResendVerificationData, RestoreAssetData, RestoreAssetError, RestoreAssetResponse, RestoreProductData, RestoreProductError, RestoreProductResponse, ResumeSubscriptionData, ResumeSubscriptionResponse, RetrySyncRecordData, RetrySyncRecordResponse, RevokeApiKeyData, RevokeApiKeyError, RevokeApiKeyResponse, RevokeInvitationData, RevokeInvitationError, RevokeInvitationResponse, SetActiveOrganizationData, SetActiveOrganizationError, SetActiveOrganizationResponse, SetGenerationDefaultsData, SetGenerationDefaultsResponse, ShopifyCallbackData, SignupData, SignupResponse, StartGenerationData, StartGenerationResponse, StartShopifyInstallData, StartShopifyInstallResponse, StartWoocommerceAuthorizeData, StartWoocommerceAuthorizeResponse, StreamJobEventsData, StreamJobEventsError, UnpublishAssetData, UnpublishAssetError, UnpublishAssetResponse, UpdateAssetData, UpdateAssetResponse, UpdateCategoryData, UpdateCategoryResponse, UpdateCollectionData, UpdateCollectionResponse, UpdateFlowData, UpdateFlowResponse, UpdateMeData, UpdateMeError, UpdateMemberData, UpdateMemberError, UpdateMemberResponse, UpdateMeResponse, UpdateNotificationPreferencesData, UpdateNotificationPreferencesResponse, UpdateOnboardingData, UpdateOnboardingError, UpdateOnboardingResponse, UpdateOrganizationData, UpdateOrganizationError, UpdateOrganizationResponse, UpdateProductData, UpdateProductError, UpdateProductImageData, UpdateProductImageError, UpdateProductImageResponse, UpdateProductResponse, UpdateStoreData, UpdateStoreError, UpdateStoreResponse, UpdateUsageSettingsData, UpdateUsageSettingsResponse, VerifyEmailData, VerifyEmailError, VerifyEmailResponse, WoocommerceCallbackData, WoocommerceCallbackError, WoocommerceCallbackResponse, WoocommerceReturnData, WoocommerceReturnError } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -342,6 +342,123 @@ export const adminAdjustCreditsMutation = (options?: Partial<Options<AdminAdjust
     const mutationOptions: UseMutationOptions<AdminAdjustCreditsResponse, AdminAdjustCreditsError, Options<AdminAdjustCreditsData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await adminAdjustCredits({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const adminListPlansQueryKey = (options?: Options<AdminListPlansData>) => createQueryKey('adminListPlans', options);
+
+/**
+ * Admin List Plans
+ *
+ * Platform admins: every plan as stored, the retired and the trial included.
+ */
+export const adminListPlansOptions = (options?: Options<AdminListPlansData>) => queryOptions<AdminListPlansResponse, DefaultError, AdminListPlansResponse, ReturnType<typeof adminListPlansQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await adminListPlans({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: adminListPlansQueryKey(options)
+});
+
+/**
+ * Admin Create Plan
+ *
+ * Platform admins: a new plan, on sale at once unless `purchasable` is false.
+ */
+export const adminCreatePlanMutation = (options?: Partial<Options<AdminCreatePlanData>>): UseMutationOptions<AdminCreatePlanResponse, AdminCreatePlanError, Options<AdminCreatePlanData>> => {
+    const mutationOptions: UseMutationOptions<AdminCreatePlanResponse, AdminCreatePlanError, Options<AdminCreatePlanData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await adminCreatePlan({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Admin Update Plan
+ *
+ * Platform admins: change a plan's terms; only the fields sent change (null clears the yearly price, or makes
+ * seats unlimited). New checkouts use the new prices; slots, seats and concurrency apply to its workspaces now.
+ */
+export const adminUpdatePlanMutation = (options?: Partial<Options<AdminUpdatePlanData>>): UseMutationOptions<AdminUpdatePlanResponse, DefaultError, Options<AdminUpdatePlanData>> => {
+    const mutationOptions: UseMutationOptions<AdminUpdatePlanResponse, DefaultError, Options<AdminUpdatePlanData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await adminUpdatePlan({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const adminListPacksQueryKey = (options?: Options<AdminListPacksData>) => createQueryKey('adminListPacks', options);
+
+/**
+ * Admin List Packs
+ *
+ * Platform admins: every credit pack, those taken off sale included.
+ */
+export const adminListPacksOptions = (options?: Options<AdminListPacksData>) => queryOptions<AdminListPacksResponse, DefaultError, AdminListPacksResponse, ReturnType<typeof adminListPacksQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await adminListPacks({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: adminListPacksQueryKey(options)
+});
+
+/**
+ * Admin Create Pack
+ *
+ * Platform admins: a new credit pack, on sale at once unless `purchasable` is false.
+ */
+export const adminCreatePackMutation = (options?: Partial<Options<AdminCreatePackData>>): UseMutationOptions<AdminCreatePackResponse, AdminCreatePackError, Options<AdminCreatePackData>> => {
+    const mutationOptions: UseMutationOptions<AdminCreatePackResponse, AdminCreatePackError, Options<AdminCreatePackData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await adminCreatePack({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Admin Update Pack
+ *
+ * Platform admins: change a pack; only the fields sent change. Packs already bought keep their credits.
+ */
+export const adminUpdatePackMutation = (options?: Partial<Options<AdminUpdatePackData>>): UseMutationOptions<AdminUpdatePackResponse, AdminUpdatePackError, Options<AdminUpdatePackData>> => {
+    const mutationOptions: UseMutationOptions<AdminUpdatePackResponse, AdminUpdatePackError, Options<AdminUpdatePackData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await adminUpdatePack({
                 ...options,
                 ...fnOptions,
                 throwOnError: true
@@ -931,6 +1048,47 @@ export const revokeApiKeyMutation = (options?: Partial<Options<RevokeApiKeyData>
     const mutationOptions: UseMutationOptions<RevokeApiKeyResponse, RevokeApiKeyError, Options<RevokeApiKeyData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await revokeApiKey({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getOnboardingQueryKey = (options?: Options<GetOnboardingData>) => createQueryKey('getOnboarding', options);
+
+/**
+ * Get Onboarding
+ *
+ * Where the workspace is in the onboarding wizard: each step done, skipped or still to do.
+ */
+export const getOnboardingOptions = (options?: Options<GetOnboardingData>) => queryOptions<GetOnboardingResponse, DefaultError, GetOnboardingResponse, ReturnType<typeof getOnboardingQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getOnboarding({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getOnboardingQueryKey(options)
+});
+
+/**
+ * Update Onboarding
+ *
+ * Skip a step for now (`skip`; the wizard lists it as skipped until it is done), take a skip back (`unskip`),
+ * or stay on the free trial for now (`trial_kept`: the plan step counts as done; a plan can be picked on Billing
+ * any time).
+ */
+export const updateOnboardingMutation = (options?: Partial<Options<UpdateOnboardingData>>): UseMutationOptions<UpdateOnboardingResponse, UpdateOnboardingError, Options<UpdateOnboardingData>> => {
+    const mutationOptions: UseMutationOptions<UpdateOnboardingResponse, UpdateOnboardingError, Options<UpdateOnboardingData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await updateOnboarding({
                 ...options,
                 ...fnOptions,
                 throwOnError: true
@@ -1634,7 +1792,8 @@ export const downloadFileQueryKey = (options: Options<DownloadFileData>) => crea
 /**
  * Download File
  *
- * Public, protected by its signature: a stored file (image previews and originals) through a signed link.
+ * Public, protected by its signature: a stored file (image previews and originals, video clips, posters)
+ * through a signed link, with HTTP Range support (206 with Content-Range; 416 for a range outside the file).
  */
 export const downloadFileOptions = (options: Options<DownloadFileData>) => queryOptions<DownloadFileResponse, DownloadFileError, DownloadFileResponse, ReturnType<typeof downloadFileQueryKey>>({
     queryFn: async ({ queryKey, signal }) => {
@@ -1762,8 +1921,8 @@ export const generationOptionsQueryKey = (options?: Options<GenerationOptionsDat
 /**
  * Generation Options
  *
- * What can be asked for: scene types, the bubble types with their presets, output options, and the providers
- * configured here with what each supports.
+ * What can be asked for: scene types, the bubble types with their presets, output options, the providers
+ * configured here with what each supports, and the video options with what each video provider makes.
  */
 export const generationOptionsOptions = (options?: Options<GenerationOptionsData>) => queryOptions<GenerationOptionsResponse, DefaultError, GenerationOptionsResponse, ReturnType<typeof generationOptionsQueryKey>>({
     queryFn: async ({ queryKey, signal }) => {
@@ -1820,10 +1979,14 @@ export const setGenerationDefaultsMutation = (options?: Partial<Options<SetGener
 /**
  * Start Generation
  *
- * Generate images: quotes the credits (1 per image at 1k/2k, 2 at 4k), holds them (402 when the balance is
- * short), and starts a job with one item per image. You pay only for delivered images: each is captured when
- * stored; failures and cancels release theirs. Follow progress at /jobs/{id}/events. With an
- * `Idempotency-Key`, a retried request returns the first job.
+ * Generate images, or video clips with `type: "video"`: quotes the credits (1 per image at 1k/2k, 2 at 4k;
+ * 5 per clip at 720p, 8 at 1080p), holds them (402 when the balance is short, with `required` and `available`),
+ * and starts a job with one item per image or clip. Clips come from products or from one image asset
+ * (`source_asset_id`), with settings.resolution, duration_s (3-10), fps (24|30), camera_motion and
+ * aspect_ratio (16:9, 9:16, 1:1, 4:5), each checked against the provider (GET /generation/options, `video`).
+ * You pay only for what is delivered: each output is captured when stored; failures and cancels release
+ * theirs. Follow progress at /jobs/{id}/events. With an `Idempotency-Key`, a retried request returns the
+ * first job.
  */
 export const startGenerationMutation = (options?: Partial<Options<StartGenerationData>>): UseMutationOptions<StartGenerationResponse, DefaultError, Options<StartGenerationData>> => {
     const mutationOptions: UseMutationOptions<StartGenerationResponse, DefaultError, Options<StartGenerationData>> = {
@@ -1842,7 +2005,8 @@ export const startGenerationMutation = (options?: Partial<Options<StartGeneratio
 /**
  * Quote Generation
  *
- * What the same request to POST /generations would cost, checked the same way, and the balance to pay it.
+ * What the same request to POST /generations would cost (images or video clips), checked the same way, and
+ * the balance to pay it.
  */
 export const quoteGenerationMutation = (options?: Partial<Options<QuoteGenerationData>>): UseMutationOptions<QuoteGenerationResponse, DefaultError, Options<QuoteGenerationData>> => {
     const mutationOptions: UseMutationOptions<QuoteGenerationResponse, DefaultError, Options<QuoteGenerationData>> = {

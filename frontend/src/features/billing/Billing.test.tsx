@@ -126,6 +126,28 @@ describe('Back from Stripe Checkout', () => {
   });
 });
 
+describe('The free trial on the Billing page', () => {
+  it("states the trial plan's own grant, or that it grants no credits", async () => {
+    api({});
+    const { unmount } = renderApp('/billing');
+    expect(
+      await screen.findByText("You're on the free trial: 10 credits for 30 days and 25 product slots. Choose a plan below whenever you're ready."),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/10 credits for 30 days · 25 product slots · 1 seat/)).toBeInTheDocument();
+    expect(screen.getByText('The trial includes 10 credits. Plans add credits every month; packs never expire.')).toBeInTheDocument();
+    unmount();
+
+    const noGrant = { ...planByCode('trial'), trial: null };
+    api({ 'GET /api/v1/billing/subscription': () => json(subscriptionFixture({ plan: noGrant })) });
+    renderApp('/billing');
+    expect(
+      await screen.findByText("You're on the free trial with 25 product slots. Choose a plan below whenever you're ready."),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/No free credits · 25 product slots/)).toBeInTheDocument();
+    expect(screen.getByText(/The trial includes no credits\./)).toBeInTheDocument();
+  });
+});
+
 describe('Buying', () => {
   it('starts a pack checkout with an Idempotency-Key and remembers it for the way back', async () => {
     const go = vi.spyOn(billingRedirect, 'go').mockImplementation(() => {});

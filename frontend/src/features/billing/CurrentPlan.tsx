@@ -15,13 +15,13 @@ import {
   formatNumber,
   isFree,
   type Plan,
+  plural,
   priceOf,
   seatsLabel,
   statusLabel,
   statusTone,
   type Subscription,
-  TRIAL_CREDITS,
-  TRIAL_DAYS,
+  trialGrantLabel,
 } from './plans';
 
 interface CurrentPlanProps {
@@ -34,8 +34,12 @@ interface CurrentPlanProps {
 function statusSentence(subscription: Subscription, price: string | null): string {
   const end = formatDate(subscription.current_period_end);
   switch (subscription.status) {
-    case 'none':
-      return `You're on the free trial: ${TRIAL_CREDITS} credits for ${TRIAL_DAYS} days and ${formatNumber(subscription.plan.product_slots)} product slots. Choose a plan below whenever you're ready.`;
+    case 'none': {
+      // Without a subscription the plan is the trial, which carries its own grant (null: it grants no credits).
+      const grant = subscription.plan.trial;
+      const slots = `${formatNumber(subscription.plan.product_slots)} product slots`;
+      return `You're on the free trial${grant ? `: ${trialGrantLabel(grant)} and ${slots}` : ` with ${slots}`}. Choose a plan below whenever you're ready.`;
+    }
     case 'active':
     case 'trialing':
       return subscription.cancel_at_period_end
@@ -105,7 +109,9 @@ export function CurrentPlan({ subscription, plans, canManage }: CurrentPlanProps
           <dt>Includes</dt>
           <dd>
             {isFree(plan)
-              ? `${TRIAL_CREDITS} credits for ${TRIAL_DAYS} days`
+              ? plan.trial
+                ? trialGrantLabel(plan.trial)
+                : 'No free credits'
               : `${formatNumber(plan.monthly_credits)} credits a month`}{' '}
             · {formatNumber(plan.product_slots)} product slots · {seatsLabel(plan.limits.seats).toLowerCase()}
             {plan.limits.api_access ? ' · API access' : ''}
@@ -289,12 +295,12 @@ export function UsageMeters({ subscription }: { subscription: Subscription }) {
           label="Credits"
           kind="balance"
           used={available}
-          limit={free ? TRIAL_CREDITS : included || null}
+          limit={free ? (plan.trial?.credits ?? null) : included || null}
           value={`${formatNumber(available)} available`}
           testId="billing-credits"
           note={
             free
-              ? `The trial includes ${TRIAL_CREDITS} credits. Plans add credits every month; packs never expire.`
+              ? `The trial includes ${plan.trial ? plural(plan.trial.credits, 'credit') : 'no credits'}. Plans add credits every month; packs never expire.`
               : `${plan.name} adds ${formatNumber(included)} credits each ${interval === 'year' ? 'year' : 'month'}; they expire at the period end.`
           }
         />

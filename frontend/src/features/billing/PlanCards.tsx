@@ -14,9 +14,8 @@ import {
   isFree,
   type Plan,
   planPrice,
+  plural,
   seatsLabel,
-  TRIAL_CREDITS,
-  TRIAL_DAYS,
   yearlySavingPercent,
 } from './plans';
 
@@ -91,7 +90,9 @@ export function PlanCards({
         const free = isFree(plan);
         const current = plan.code === currentCode;
         const highlighted = !current && plan.code === highlight;
-        const buys = creditsBuy(free ? TRIAL_CREDITS : plan.monthly_credits, rates);
+        // A free plan (the trial) grants its credits once at sign-up, rather than every month.
+        const trial = free ? plan.trial : null;
+        const buys = creditsBuy(free ? (trial?.credits ?? 0) : plan.monthly_credits, rates);
         return (
           <li
             key={plan.code}
@@ -114,7 +115,7 @@ export function PlanCards({
               {!free && <span className="plan-card-per">{price.per}</span>}
             </p>
             <p className="plan-card-note">
-              {free ? `${TRIAL_DAYS} days to try Epox, no card needed` : price.note}
+              {free ? `${trial ? `${plural(trial.days, 'day')} to try Epox` : 'Try Epox'}, no card needed` : price.note}
               {price.saving && (
                 <>
                   {' '}
@@ -128,9 +129,14 @@ export function PlanCards({
               </Feature>
               <Feature>
                 {free ? (
-                  <>
-                    <strong>{TRIAL_CREDITS}</strong> credits to try, valid {TRIAL_DAYS} days
-                  </>
+                  trial ? (
+                    <>
+                      <strong>{formatNumber(trial.credits)}</strong> {trial.credits === 1 ? 'credit' : 'credits'} to try, valid{' '}
+                      {plural(trial.days, 'day')}
+                    </>
+                  ) : (
+                    'No free credits'
+                  )
                 ) : (
                   <>
                     <strong>{formatNumber(plan.monthly_credits)}</strong> credits a month

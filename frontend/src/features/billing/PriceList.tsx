@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 
-import { costLines, type CostRate, formatMoney, formatNumber, type Pack, plural } from './plans';
+import { costLines, type CostRate, formatMoney, formatNumber, type Pack, perCreditPrice, plural, type TrialTerms } from './plans';
 
 interface PackCardsProps {
   packs: readonly Pack[];
@@ -12,7 +12,6 @@ export function PackCards({ packs, action }: PackCardsProps) {
   return (
     <ul className="pack-cards" aria-label="Credit packs">
       {packs.map((pack) => {
-        const perCredit = pack.credits > 0 ? pack.price.amount / pack.credits : 0;
         return (
           <li key={pack.code} className="pack-card" aria-label={pack.name} data-pack={pack.code}>
             <p className="pack-card-credits">
@@ -20,10 +19,7 @@ export function PackCards({ packs, action }: PackCardsProps) {
             </p>
             <p className="pack-card-price">{formatMoney(pack.price.amount, pack.price.currency)}</p>
             <p className="pack-card-note">
-              {perCredit < 100
-                ? `${perCredit.toFixed(perCredit % 1 === 0 ? 0 : 1)}¢ a credit`
-                : `${formatMoney(Math.round(perCredit), pack.price.currency)} a credit`}{' '}
-              · never expire
+              {perCreditPrice(pack.price.amount, pack.credits, pack.price.currency)} a credit · never expire
             </p>
             {action && <div className="pack-card-action">{action(pack)}</div>}
           </li>
@@ -64,55 +60,58 @@ export function CostTable({ rates }: { rates: readonly CostRate[] }) {
   );
 }
 
-export const FAQ: readonly { question: string; answer: ReactNode }[] = [
-  {
-    question: 'Do credits expire?',
-    answer: (
-      <>
-        Credits included in a plan are added when each period's invoice is paid and expire at the end of that period
-        (a yearly plan gets twelve months of credits up front, valid for the year). Credits from packs never expire.
-        The free trial's credits last 30 days. Credits are used soonest-expiring first, so included credits go before
-        pack credits.
-      </>
-    ),
-  },
-  {
-    question: 'What happens when I change or cancel my plan?',
-    answer: (
-      <>
-        Upgrades apply at once: you pay the difference for the rest of the period and get the extra credits right away.
-        Downgrades apply at the end of the period you paid for; if you have more products than the new plan's slots,
-        you choose which stay active and the others are archived, never deleted. Canceling keeps your plan and its
-        credits until the period ends.
-      </>
-    ),
-  },
-  {
-    question: 'Can I get a refund?',
-    answer: (
-      <>
-        You're only charged credits for images and videos that are delivered: failed or canceled outputs give their
-        credits back automatically. Cancel any time and you keep the plan until the period you paid for ends. If a
-        payment is refunded, the unspent credits it bought are taken back; credits from it that were already spent are
-        owed and paid first from your next top-up.
-      </>
-    ),
-  },
-  {
-    question: 'What is a product slot?',
-    answer: (
-      <>
-        Each active product in your catalog uses one slot, whether you uploaded it or imported it from your store.
-        Archived products don't count, and you can restore them when you have room.
-      </>
-    ),
-  },
-];
+/** The questions and answers; the trial's terms come from the price list (null: the trial grants no credits). */
+function faq(trial: TrialTerms | null): readonly { question: string; answer: ReactNode }[] {
+  return [
+    {
+      question: 'Do credits expire?',
+      answer: (
+        <>
+          Credits included in a plan are added when each period's invoice is paid and expire at the end of that period
+          (a yearly plan gets twelve months of credits up front, valid for the year). Credits from packs never
+          expire. {trial && `The free trial's credits last ${plural(trial.days, 'day')}. `}Credits are used
+          soonest-expiring first, so included credits go before pack credits.
+        </>
+      ),
+    },
+    {
+      question: 'What happens when I change or cancel my plan?',
+      answer: (
+        <>
+          Upgrades apply at once: you pay the difference for the rest of the period and get the extra credits right away.
+          Downgrades apply at the end of the period you paid for; if you have more products than the new plan's slots,
+          you choose which stay active and the others are archived, never deleted. Canceling keeps your plan and its
+          credits until the period ends.
+        </>
+      ),
+    },
+    {
+      question: 'Can I get a refund?',
+      answer: (
+        <>
+          You're only charged credits for images and videos that are delivered: failed or canceled outputs give their
+          credits back automatically. Cancel any time and you keep the plan until the period you paid for ends. If a
+          payment is refunded, the unspent credits it bought are taken back; credits from it that were already spent are
+          owed and paid first from your next top-up.
+        </>
+      ),
+    },
+    {
+      question: 'What is a product slot?',
+      answer: (
+        <>
+          Each active product in your catalog uses one slot, whether you uploaded it or imported it from your store.
+          Archived products don't count, and you can restore them when you have room.
+        </>
+      ),
+    },
+  ];
+}
 
-export function Faq() {
+export function Faq({ trial }: { trial: TrialTerms | null }) {
   return (
     <div className="faq">
-      {FAQ.map((item, index) => (
+      {faq(trial).map((item, index) => (
         <details key={item.question} className="faq-item" open={index === 0}>
           <summary className="faq-question">{item.question}</summary>
           <div className="faq-answer">{item.answer}</div>

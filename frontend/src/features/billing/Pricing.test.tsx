@@ -1,9 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
-import { costTable, packsResponse, PLANS, planByCode, plansResponse, subscriptionFixture } from '@/test/billing';
+import { costTable, packsResponse, PLANS, planByCode, plansResponse, plansWithTrial, subscriptionFixture } from '@/test/billing';
 import { json, makeMe, mockApi, problem } from '@/test/api';
 import { balance, noNotifications } from '@/test/credits';
+import { onboardingHandlers, onboardingState } from '@/test/onboarding';
 import { renderApp } from '@/test/render';
 
 import type { Plan } from './plans';
@@ -11,10 +12,10 @@ import { costLines, creditsBuy, planPrice, yearlySaving, yearlySavingPercent } f
 
 const asPlan = (code: string) => planByCode(code) as unknown as Plan;
 
-function publicApi(signedIn = false) {
+function publicApi(signedIn = false, plans: unknown = plansResponse) {
   return mockApi({
     'GET /api/v1/me': () => (signedIn ? json(makeMe()) : problem(401, { code: 'not_authenticated' })),
-    'GET /api/v1/billing/plans': () => json(plansResponse),
+    'GET /api/v1/billing/plans': () => json(plans),
     'GET /api/v1/billing/packs': () => json(packsResponse),
     'GET /api/v1/credits/costs': () => json(costTable),
   });
@@ -106,8 +107,10 @@ describe('Pricing page', () => {
     expect(planCard('Starter').getByTestId('price-starter')).toHaveTextContent('$49');
     expect(planCard('Starter').queryByText(/^Save/)).not.toBeInTheDocument();
 
-    // The trial, packs, the cost table and the FAQ about expiry and refunds.
+    // The trial (its terms from the price list), packs, the cost table and the FAQ about expiry and refunds.
     expect(screen.getByRole('heading', { name: 'Free trial' })).toBeInTheDocument();
+    expect(screen.getByText(/^10 credits for 30 days, 25 product slots, 1 seat\./)).toBeInTheDocument();
+    expect(screen.getByText(/The free trial's credits last 30 days\./)).toBeInTheDocument();
     expect(screen.getAllByRole('link', { name: 'Start free trial' })[0]).toHaveAttribute('href', '/signup');
     const packs = within(screen.getByRole('list', { name: 'Credit packs' }));
     expect(packs.getByRole('listitem', { name: '50 credits' })).toHaveTextContent('$12');
@@ -116,6 +119,21 @@ describe('Pricing page', () => {
     expect(screen.getByText('Do credits expire?')).toBeInTheDocument();
     expect(screen.getByText('Can I get a refund?')).toBeInTheDocument();
   }, 15_000);
+
+  it('follows the trial terms of the price list, including a trial without free credits', async () => {
+    publicApi(false, plansWithTrial({ credits: 25, days: 14 }));
+    const { unmount } = renderApp('/pricing');
+    expect(await screen.findByText(/^25 credits for 14 days, 25 product slots/)).toBeInTheDocument();
+    expect(screen.getByText(/The free trial's credits last 14 days\./)).toBeInTheDocument();
+    unmount();
+
+    publicApi(false, plansWithTrial(null));
+    renderApp('/pricing');
+    expect(await screen.findByText(/^25 product slots, 1 seat\. No card needed/)).toBeInTheDocument();
+    expect(screen.queryByText(/\d+ credits? for \d+ days?/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/The free trial's credits last/)).not.toBeInTheDocument();
+    expect(screen.getByText(/Credits are used soonest-expiring first/)).toBeInTheDocument();
+  });
 
   it('sends someone signed in to Billing instead of sign-up', async () => {
     publicApi(true);
@@ -135,10 +153,7 @@ describe('Pricing page', () => {
       'GET /api/v1/billing/subscription': () => json(subscriptionFixture({ usage: { ...subscriptionFixture().usage, product_slots_used: 0 } })),
       'GET /api/v1/credits/balance': () => json(balance({ available: 10 })),
       'GET /api/v1/notifications': () => json(noNotifications),
-      'GET /api/v1/products/slots': () => json({ limit: 25, used: 0, remaining: 25 }),
-      'GET /api/v1/products': () => json({ items: [], next_cursor: null }),
-      'GET /api/v1/stores': () => json({ items: [] }),
-      'GET /api/v1/assets': () => json({ items: [], next_cursor: null }),
+      ...onboardingHandlers(onboardingState(['workspace'])),
     });
     const { user, router } = renderApp('/signup?plan=starter&interval=month');
     expect(await screen.findByText(/You picked Starter/)).toBeInTheDocument();

@@ -2,6 +2,14 @@ import { type QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClie
 import { useCallback, useRef } from 'react';
 
 import {
+  adminCreatePackMutation,
+  adminCreatePlanMutation,
+  adminListPacksOptions,
+  adminListPacksQueryKey,
+  adminListPlansOptions,
+  adminListPlansQueryKey,
+  adminUpdatePackMutation,
+  adminUpdatePlanMutation,
   cancelSubscriptionMutation,
   changeSubscriptionMutation,
   createCheckoutMutation,
@@ -16,7 +24,7 @@ import {
   listPlansOptions,
   resumeSubscriptionMutation,
 } from '@/client/@tanstack/react-query.gen';
-import type { BalanceOut, CheckoutRequest, InvoiceOut } from '@/client/types.gen';
+import type { AdminPackList, AdminPlanList, BalanceOut, CheckoutRequest, InvoiceOut } from '@/client/types.gen';
 import { newIdempotencyKey } from '@/features/admin/hooks';
 import { invalidateCredits } from '@/features/credits/hooks';
 import { invalidateCatalog } from '@/features/products/hooks';
@@ -191,4 +199,59 @@ export function usePortal() {
   const { mutate } = mutation;
   const open = useCallback(() => mutate({}, { onSuccess: ({ url }) => billingRedirect.go(url) }), [mutate]);
   return { ...mutation, open };
+}
+
+/** Platform admins: every plan and pack as stored (retired ones and the trial included). */
+export function useAdminPlans() {
+  return useQuery(adminListPlansOptions());
+}
+
+export function useAdminPacks() {
+  return useQuery(adminListPacksOptions());
+}
+
+const PRICE_LIST_QUERIES = new Set(['adminListPlans', 'adminListPacks', 'listPlans', 'listPacks', 'getSubscription']);
+
+/** An edited plan or pack shows at once in the editor, the price list, and the workspace's own plan. */
+function invalidatePriceList(queryClient: QueryClient) {
+  return queryClient.invalidateQueries({
+    predicate: (query) => PRICE_LIST_QUERIES.has(String((query.queryKey[0] as { _id?: unknown } | undefined)?._id)),
+  });
+}
+
+export function useCreatePlan() {
+  const queryClient = useQueryClient();
+  return useMutation({ ...adminCreatePlanMutation(), onSuccess: () => invalidatePriceList(queryClient) });
+}
+
+/** The saved row replaces the listed one at once (a switch flipped stays flipped), then everything is re-read. */
+function replaceRow<R extends { code: string }>(list: { items: R[] } | undefined, saved: R) {
+  return list && { ...list, items: list.items.map((item) => (item.code === saved.code ? saved : item)) };
+}
+
+export function useUpdatePlan() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    ...adminUpdatePlanMutation(),
+    onSuccess: (plan) => {
+      queryClient.setQueryData<AdminPlanList>(adminListPlansQueryKey(), (list) => replaceRow(list, plan));
+      return invalidatePriceList(queryClient);
+    },
+  });
+}
+
+export function useCreatePack() {
+  const queryClient = useQueryClient();
+  return useMutation({ ...adminCreatePackMutation(), onSuccess: () => invalidatePriceList(queryClient) });
+}
+
+export function useUpdatePack() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    ...adminUpdatePackMutation(),
+    onSuccess: (pack) => {
+      queryClient.setQueryData<AdminPackList>(adminListPacksQueryKey(), (list) => replaceRow(list, pack));
+      return invalidatePriceList(queryClient);
+    },
+  });
 }

@@ -2,12 +2,13 @@
  * The price list as the API publishes it (GET /billing/plans, /billing/packs, /credits/costs), and the pure rules
  * around it: prices per interval, the yearly saving, what a number of credits buys. No React here.
  */
-import type { CostRateOut, PackOut, PlanOut, Price, SubscriptionOut } from '@/client/types.gen';
+import type { CostRateOut, PackOut, PlanOut, Price, SubscriptionOut, TrialTerms as TrialTermsOut } from '@/client/types.gen';
 
 export type Plan = PlanOut;
 export type Pack = PackOut;
 export type Subscription = SubscriptionOut;
 export type CostRate = CostRateOut;
+export type TrialTerms = TrialTermsOut;
 export type Interval = Price['interval'];
 
 export const INTERVALS: readonly Interval[] = ['month', 'year'];
@@ -15,12 +16,15 @@ export const INTERVALS: readonly Interval[] = ['month', 'year'];
 /** The plan every workspace starts on (and falls back to when a subscription ends). */
 export const TRIAL_PLAN = 'trial';
 
-/**
- * The free trial's one-off grant. GET /billing/plans does not carry it (the trial has no monthly credits): it is the
- * grant the API makes at sign-up (TRIAL_CREDITS in api/credits/service.py).
- */
-export const TRIAL_CREDITS = 10;
-export const TRIAL_DAYS = 30;
+/** The trial plan in the price list (GET /billing/plans); undefined while the list is loading. */
+export function trialPlan(plans: readonly Plan[] | undefined): Plan | undefined {
+  return plans?.find((plan) => plan.code === TRIAL_PLAN) ?? plans?.find(isFree);
+}
+
+/** "10 credits for 30 days": the trial plan's one-off grant at sign-up (`plan.trial`, null when it grants none). */
+export function trialGrantLabel(trial: TrialTerms): string {
+  return `${plural(trial.credits, 'credit')} for ${plural(trial.days, 'day')}`;
+}
 
 /** Stripe statuses in which the plan's entitlements apply (api/billing/service.py, ENTITLED_STATUSES). */
 export const ENTITLED_STATUSES = new Set(['active', 'trialing', 'past_due']);
@@ -42,6 +46,14 @@ export function formatMoney(minor: number, currency: string): string {
   } catch {
     return `${(minor / 100).toFixed(whole ? 0 : 2)} ${currency.toUpperCase()}`;
   }
+}
+
+/** What one credit of a pack costs: "24¢", "12.5¢", or "$1.20" from a dollar up. */
+export function perCreditPrice(amount: number, credits: number, currency: string): string {
+  const perCredit = credits > 0 ? amount / credits : 0;
+  return perCredit < 100
+    ? `${perCredit.toFixed(perCredit % 1 === 0 ? 0 : 1)}¢`
+    : formatMoney(Math.round(perCredit), currency);
 }
 
 /** Where "Choose <plan>" leads: sign-up with the plan remembered, or Billing for someone already signed in. */

@@ -1,93 +1,115 @@
 import './onboarding.css';
 
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 
+import { listAssetsOptions, listProductsOptions, listStoresOptions } from '@/client/@tanstack/react-query.gen';
 import { BoxIcon, ImageIcon, SparklesIcon, StoreIcon } from '@/components/icons';
-import { Alert, Badge, Button, buttonClass, FormError, LoadingBlock, TextField } from '@/components/ui';
+import { Alert, Badge, Button, buttonClass, ErrorState, FormError, LoadingBlock, TextField } from '@/components/ui';
 import { type Session, useSession } from '@/features/auth/session';
 import { billingErrorMessage } from '@/features/billing/errors';
-import { useCheckout, useCreditCosts, usePlans } from '@/features/billing/hooks';
+import { useCheckout, useCreditCosts, usePlans, useSubscription } from '@/features/billing/hooks';
 import { CheckIcon } from '@/features/billing/icons';
 import { bestSavingPercent, IntervalToggle, PlanCards } from '@/features/billing/PlanCards';
 import {
+  ENTITLED_STATUSES,
   formatNumber,
   type Interval,
   isFree,
   isInterval,
   type Plan,
   planPrice,
-  TRIAL_CREDITS,
-  TRIAL_DAYS,
+  trialGrantLabel,
+  trialPlan,
 } from '@/features/billing/plans';
 import { useCreditBalance } from '@/features/credits/hooks';
 import { useUpdateOrganization } from '@/features/organization/hooks';
 import { NewProductsUpload } from '@/features/products/NewProductsUpload';
 import { primaryImage } from '@/features/products/hooks';
 import { cx } from '@/lib/cx';
-import { formErrors } from '@/lib/problem';
+import { formErrors, parseError } from '@/lib/problem';
 import { canManageWorkspace, canWrite } from '@/lib/roles';
 
-import { useOnboardingData } from './hooks';
-import {
-  doneCount,
-  firstOpenStep,
-  type LocalProgress,
-  loadLocalProgress,
-  nextStep,
-  saveLocalProgress,
-  STEP_IDS,
-  type StepId,
-  type StepState,
-  stepStates,
-} from './steps';
+import { useOnboarding, useUpdateOnboarding } from './hooks';
+import { type Onboarding, nextStep, previousStep, type StepId, type StepState, stepStates } from './steps';
 
-type Data = ReturnType<typeof useOnboardingData>;
+/** Products offered for a first generation, and recent images offered for approval. */
+const PRODUCTS_SHOWN = 6;
+const ASSETS_SHOWN = 4;
 
 /**
  * The wizard after sign-up: workspace name → plan (checkout) or the free trial → a store or products → a first
- * image → approving it. Every step can be skipped and the wizard resumes at the first step that isn't done.
+ * image → approving it. Every step can be skipped; the progress is the API's (GET /onboarding), so the wizard
+ * resumes at the first step neither done nor skipped, on any device.
  */
 export function OnboardingWizard() {
   const me = useSession();
-  const data = useOnboardingData(me);
-  const organizationId = me.organization.id;
-  const [local, setLocal] = useState<LocalProgress>(() => loadLocalProgress(organizationId));
-  const states = stepStates(data.facts, local);
-  // Opens where the workspace really is, once its data is in; after that the merchant moves freely.
+  const onboarding = useOnboarding();
+  const update = useUpdateOnboarding();
+  // Opens where the workspace really is, once the progress is read afresh (not an older copy from the cache);
+  // after that the merchant moves freely.
   const [current, setCurrent] = useState<StepId | 'finished' | null>(null);
-  if (current === null && !data.pending) setCurrent(firstOpenStep(states) ?? 'finished');
+  if (current === null && onboarding.data && onboarding.isFetchedAfterMount) {
+    setCurrent(onboarding.data.next_step ?? 'finished');
+  }
 
-  const update = (change: Partial<LocalProgress>) => {
-    const next = { ...local, ...change };
-    setLocal(next);
-    saveLocalProgress(organizationId, next);
-  };
-  const goNext = (from: StepId) => setCurrent(nextStep(stepStates(data.facts, local), from) ?? 'finished');
-  const skip = (id: StepId) => {
-    update({ skipped: [...new Set([...local.skipped, id])] });
-    setCurrent(nextStep(states, id) ?? 'finished');
-  };
-
+  if (!onboarding.data) {
+    if (onboarding.isError)
+      return (
+        <ErrorState
+          error={onboarding.error}
+          what="your setup"
+          onRetry={() => void onboarding.refetch()}
+          retrying={onboarding.isFetching}
+        />
+      );
+    return <LoadingBlock label="Loading your setup" />;
+  }
   if (current === null) return <LoadingBlock label="Loading your setup" />;
 
-  const done = doneCount(states);
+  const progress = onboarding.data;
+  const states = stepStates(progress);
+  const total = states.length;
+  const isDone = (id: StepId) => states.find((state) => state.id === id)?.status === 'done';
+  const back = current === 'finished' ? null : previousStep(states, current);
+  // Viewers can't change the workspace's setup: for them a skip only moves the wizard on.
+  const canSave = canWrite(me.role);
+  const saving = update.isPending ? update.variables.body : null;
+
+  const go = (step: StepId | 'finished') => {
+    update.reset();
+    setCurrent(step);
+  };
+  // After a change the way forward is read from the new progress; a step of one's own is never "next" to itself.
+  const moveOn = (from: StepId, latest: Onboarding = progress) => go(nextStep(stepStates(latest), from) ?? 'finished');
+  const skip = (id: StepId) => {
+    if (!canSave) return moveOn(id);
+    update.mutate({ body: { skip: id } }, { onSuccess: (latest) => moveOn(id, latest) });
+  };
+  const keepTrial = () => update.mutate({ body: { trial_kept: true } }, { onSuccess: (latest) => moveOn('plan', latest) });
+  const pickUp = (id: StepId) => {
+    go(id);
+    // Picked up again: the wizard resumes here next time, rather than at the end.
+    if (canSave && states.find((state) => state.id === id)?.status === 'skipped') update.mutate({ body: { unskip: id } });
+  };
+
   return (
     <div className="onboarding">
       <nav className="onboarding-nav card" aria-label="Setup steps">
         <div className="onboarding-nav-head">
           <p className="onboarding-progress-label" id="onboarding-progress">
-            {done} of {STEP_IDS.length} done
+            {progress.done} of {total} done
           </p>
           <div
             className="meter onboarding-meter"
             role="progressbar"
             aria-labelledby="onboarding-progress"
             aria-valuemin={0}
-            aria-valuemax={STEP_IDS.length}
-            aria-valuenow={done}
+            aria-valuemax={total}
+            aria-valuenow={progress.done}
           >
-            <div className="meter-fill" style={{ width: `${Math.round((done / STEP_IDS.length) * 100)}%` }} />
+            <div className="meter-fill" style={{ width: `${total > 0 ? Math.round((progress.done / total) * 100) : 0}%` }} />
           </div>
         </div>
         <ol className="onboarding-steps">
@@ -97,7 +119,7 @@ export function OnboardingWizard() {
                 type="button"
                 className={cx('onboarding-step', `onboarding-step--${state.status}`, current === state.id && 'onboarding-step--current')}
                 aria-current={current === state.id ? 'step' : undefined}
-                onClick={() => setCurrent(state.id)}
+                onClick={() => go(state.id)}
               >
                 <span className="onboarding-step-marker" aria-hidden="true">
                   {state.status === 'done' ? <CheckIcon width={14} height={14} /> : index + 1}
@@ -121,34 +143,36 @@ export function OnboardingWizard() {
 
       <div className="onboarding-panel">
         {current === 'finished' ? (
-          <Finished states={states} onPick={setCurrent} />
+          <Finished states={states} onPick={pickUp} />
         ) : (
           <StepPanel
             id={current}
             state={states.find((state) => state.id === current)}
-            index={STEP_IDS.indexOf(current)}
+            index={states.findIndex((state) => state.id === current)}
+            total={total}
+            skipping={saving?.skip === current}
+            error={update.isError ? `Couldn't save your choice: ${parseError(update.error).message}` : null}
             onSkip={() => skip(current)}
-            onNext={() => goNext(current)}
-            onBack={STEP_IDS.indexOf(current) > 0 ? () => setCurrent(STEP_IDS[STEP_IDS.indexOf(current) - 1] ?? current) : undefined}
+            onNext={() => moveOn(current)}
+            onBack={back ? () => go(back) : undefined}
           >
-            {current === 'workspace' && <WorkspaceStep me={me} onSaved={() => goNext('workspace')} />}
+            {current === 'workspace' && <WorkspaceStep me={me} onSaved={() => moveOn('workspace')} />}
             {current === 'plan' && (
               <PlanStep
                 me={me}
-                data={data}
-                onTrial={() => {
-                  update({ trialChosen: true });
-                  setCurrent(nextStep(stepStates(data.facts, { ...local, trialChosen: true }), 'plan') ?? 'finished');
-                }}
+                done={isDone('plan')}
+                trialKept={progress.trial_kept}
+                onTrial={canSave ? keepTrial : undefined}
+                keepingTrial={saving?.trial_kept === true}
               />
             )}
-            {current === 'catalog' && <CatalogStep me={me} data={data} />}
-            {current === 'generate' && <GenerateStep data={data} onAddProducts={() => setCurrent('catalog')} />}
-            {current === 'approve' && <ApproveStep data={data} />}
+            {current === 'catalog' && <CatalogStep me={me} done={isDone('catalog')} />}
+            {current === 'generate' && <GenerateStep done={isDone('generate')} onAddProducts={() => go('catalog')} />}
+            {current === 'approve' && <ApproveStep done={isDone('approve')} />}
           </StepPanel>
         )}
-        {data.failed && (
-          <p className="muted onboarding-failed">Some of your progress couldn't be checked right now; reload to try again.</p>
+        {onboarding.isRefetchError && (
+          <p className="muted onboarding-failed">Your progress couldn't be checked just now; it shows as it was. Reload to try again.</p>
         )}
       </div>
     </div>
@@ -159,18 +183,22 @@ interface StepPanelProps {
   id: StepId;
   state: StepState | undefined;
   index: number;
+  total: number;
   children: ReactNode;
+  /** This step's skip is being saved. */
+  skipping: boolean;
+  error: string | null;
   onSkip: () => void;
   onNext: () => void;
   onBack?: () => void;
 }
 
-function StepPanel({ id, state, index, children, onSkip, onNext, onBack }: StepPanelProps) {
+function StepPanel({ id, state, index, total, children, skipping, error, onSkip, onNext, onBack }: StepPanelProps) {
   const done = state?.status === 'done';
   return (
     <section className="card onboarding-card" aria-labelledby={`step-${id}-title`}>
       <p className="onboarding-eyebrow">
-        Step {index + 1} of {STEP_IDS.length}
+        Step {index + 1} of {total}
         {done && (
           <>
             {' '}
@@ -182,6 +210,7 @@ function StepPanel({ id, state, index, children, onSkip, onNext, onBack }: StepP
         {state?.title}
       </h2>
       <div className="onboarding-body">{children}</div>
+      {error && <Alert tone="error">{error}</Alert>}
       <div className="onboarding-footer">
         {onBack ? (
           <Button variant="ghost" onClick={onBack}>
@@ -195,7 +224,7 @@ function StepPanel({ id, state, index, children, onSkip, onNext, onBack }: StepP
             Next step
           </Button>
         ) : (
-          <Button variant="ghost" onClick={onSkip}>
+          <Button variant="ghost" onClick={onSkip} loading={skipping}>
             Skip for now
           </Button>
         )}
@@ -248,28 +277,44 @@ function WorkspaceStep({ me, onSaved }: { me: Session; onSaved: () => void }) {
   );
 }
 
-function PlanStep({ me, data, onTrial }: { me: Session; data: Data; onTrial: () => void }) {
+interface PlanStepProps {
+  me: Session;
+  done: boolean;
+  trialKept: boolean;
+  /** Keep the free trial for now; absent for those who can't save that choice. */
+  onTrial?: () => void;
+  keepingTrial: boolean;
+}
+
+function PlanStep({ me, done, trialKept, onTrial, keepingTrial }: PlanStepProps) {
   const [params] = useSearchParams();
   const plans = usePlans();
   const costs = useCreditCosts();
+  const subscription = useSubscription();
   const checkout = useCheckout({ from: 'onboarding' });
   const picked = params.get('plan');
   const requested = params.get('interval');
   const [interval, setBillingInterval] = useState<Interval>(isInterval(requested) ? requested : 'month');
   const [clicked, setClicked] = useState<string | null>(null);
   const manage = canManageWorkspace(me.role);
-  const subscription = data.subscription;
+  // Which plan runs is the subscription's to say; whether the step is done is the API's.
+  const paying = done && subscription.data && ENTITLED_STATUSES.has(subscription.data.status) ? subscription.data : null;
 
-  if (data.facts.hasPlan && subscription) {
+  if (done && subscription.isPending) return <LoadingBlock label="Loading your plan" />;
+  if (paying) {
     return (
-      <Alert tone="success" title={`You're on the ${subscription.plan.name} plan`}>
-        {formatNumber(subscription.plan.monthly_credits)} credits a month and {formatNumber(subscription.plan.product_slots)}{' '}
-        product slots. Manage it any time on the <Link to="/billing">Billing page</Link>.
+      <Alert tone="success" title={`You're on the ${paying.plan.name} plan`}>
+        {formatNumber(paying.plan.monthly_credits)} credits a month and {formatNumber(paying.plan.product_slots)} product
+        slots. Manage it any time on the <Link to="/billing">Billing page</Link>.
       </Alert>
     );
   }
   if (plans.isPending) return <LoadingBlock label="Loading plans" />;
-  const paid = (plans.data?.items ?? []).filter((plan) => !isFree(plan) && plan.purchasable);
+  if (plans.isError)
+    return <ErrorState error={plans.error} what="the plans" onRetry={() => void plans.refetch()} retrying={plans.isFetching} />;
+  const all = plans.data.items;
+  const trial = trialPlan(all)?.trial ?? null;
+  const paid = all.filter((plan) => !isFree(plan) && plan.purchasable);
   const pickedPlan = paid.find((plan) => plan.code === picked);
   const choose = (plan: Plan) => {
     setClicked(plan.code);
@@ -279,9 +324,14 @@ function PlanStep({ me, data, onTrial }: { me: Session; data: Data; onTrial: () 
   return (
     <>
       <p className="onboarding-lead">
-        Your free trial is running: {TRIAL_CREDITS} credits for {TRIAL_DAYS} days. Keep it while you look around, or pick
-        a plan now; you pay with Stripe and can change or cancel any time.
+        {trial ? `Your free trial is running: ${trialGrantLabel(trial)}.` : "You're on the free trial."} Keep it while
+        you look around, or pick a plan now; you pay with Stripe and can change or cancel any time.
       </p>
+      {trialKept && (
+        <Alert tone="success" title="You're keeping the free trial for now">
+          Pick a plan here or on the <Link to="/billing">Billing page</Link> whenever you're ready.
+        </Alert>
+      )}
       {!manage && (
         <Alert tone="info">Only owners and admins can choose a plan. Skip this step; they can do it from Billing.</Alert>
       )}
@@ -305,9 +355,11 @@ function PlanStep({ me, data, onTrial }: { me: Session; data: Data; onTrial: () 
       )}
       <div className="onboarding-plans-head">
         <IntervalToggle value={interval} onChange={setBillingInterval} savingPercent={bestSavingPercent(paid)} />
-        <Button variant={pickedPlan ? 'ghost' : 'secondary'} onClick={onTrial}>
-          Continue with the free trial
-        </Button>
+        {onTrial && !trialKept && (
+          <Button variant={pickedPlan ? 'ghost' : 'secondary'} onClick={onTrial} loading={keepingTrial} disabled={keepingTrial}>
+            Continue with the free trial
+          </Button>
+        )}
       </div>
       <PlanCards
         plans={paid}
@@ -346,15 +398,16 @@ function Choice({ to, icon, title, children }: { to: string; icon: ReactNode; ti
   );
 }
 
-function CatalogStep({ me, data }: { me: Session; data: Data }) {
-  const connected = data.stores[0];
+function CatalogStep({ me, done }: { me: Session; done: boolean }) {
+  const stores = useQuery(listStoresOptions());
+  const connected = stores.data?.items[0];
   return (
     <>
       <p className="onboarding-lead">
         Epox works from your product photos. Connect your store to import products (and publish images back later), or
         drop a few photos right here.
       </p>
-      {data.facts.hasCatalog && (
+      {done && (
         <Alert tone="success" title="Your catalog is in">
           {connected ? `${connected.shop_domain} is connected. ` : ''}
           <Link to="/products">See your products</Link>
@@ -373,9 +426,10 @@ function CatalogStep({ me, data }: { me: Session; data: Data }) {
   );
 }
 
-function GenerateStep({ data, onAddProducts }: { data: Data; onAddProducts: () => void }) {
+function GenerateStep({ done, onAddProducts }: { done: boolean; onAddProducts: () => void }) {
   const balance = useCreditBalance();
-  const products = data.products;
+  const products = useQuery(listProductsOptions({ query: { limit: PRODUCTS_SHOWN } }));
+  const items = products.data?.items ?? [];
   return (
     <>
       <p className="onboarding-lead">
@@ -383,12 +437,16 @@ function GenerateStep({ data, onAddProducts }: { data: Data; onAddProducts: () =
         costs 1 credit at 1k or 2k
         {balance.data ? `; you have ${formatNumber(balance.data.available)} credits` : ''}.
       </p>
-      {data.facts.hasAsset && (
+      {done && (
         <Alert tone="success" title="Your first image is ready">
           Approve it in the next step.
         </Alert>
       )}
-      {products.length === 0 ? (
+      {products.isPending ? (
+        <LoadingBlock label="Loading your products" />
+      ) : products.isError ? (
+        <ErrorState error={products.error} what="your products" onRetry={() => void products.refetch()} retrying={products.isFetching} />
+      ) : items.length === 0 ? (
         <Alert
           tone="info"
           title="Add a product first"
@@ -402,7 +460,7 @@ function GenerateStep({ data, onAddProducts }: { data: Data; onAddProducts: () =
         </Alert>
       ) : (
         <ul className="onboarding-products" aria-label="Your products">
-          {products.map((product) => {
+          {items.map((product) => {
             const image = primaryImage(product);
             return (
               <li key={product.id}>
@@ -424,20 +482,25 @@ function GenerateStep({ data, onAddProducts }: { data: Data; onAddProducts: () =
   );
 }
 
-function ApproveStep({ data }: { data: Data }) {
-  const recent = data.assets.slice(0, 4);
+function ApproveStep({ done }: { done: boolean }) {
+  const assets = useQuery(listAssetsOptions({ query: { limit: ASSETS_SHOWN } }));
+  const recent = assets.data?.items ?? [];
   return (
     <>
       <p className="onboarding-lead">
         Look at what the Studio made, compare it with the original, and approve the ones you like. Approved images can be
         published to your store.
       </p>
-      {data.facts.hasApprovedAsset && (
+      {done && (
         <Alert tone="success" title="You approved your first image">
           That's the whole loop. Publish it to your store from Assets.
         </Alert>
       )}
-      {recent.length > 0 ? (
+      {assets.isPending ? (
+        <LoadingBlock label="Loading your images" />
+      ) : assets.isError ? (
+        <ErrorState error={assets.error} what="your images" onRetry={() => void assets.refetch()} retrying={assets.isFetching} />
+      ) : recent.length > 0 ? (
         <ul className="onboarding-assets" aria-label="Recent images">
           {recent.map((asset) => (
             <li key={asset.id}>

@@ -1,48 +1,46 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 
 import {
-  getProductSlotsOptions,
-  listAssetsOptions,
-  listProductsOptions,
-  listStoresOptions,
+  getOnboardingOptions,
+  getOnboardingQueryKey,
+  updateOnboardingMutation,
 } from '@/client/@tanstack/react-query.gen';
-import type { Session } from '@/features/auth/session';
-import { useSubscription } from '@/features/billing/hooks';
-import { ENTITLED_STATUSES } from '@/features/billing/plans';
 
-import { defaultWorkspaceName, type OnboardingFacts } from './steps';
+/** Marks the wizard's own writes, which answer with the new progress and so need no re-read. */
+const UPDATE_ONBOARDING = 'updateOnboarding';
 
-/** Recent assets are enough to tell "has one" and "has an approved one" for a new workspace. */
-const RECENT_ASSETS = 50;
+/**
+ * Any other successful change may move a step (a rename, a product created, an image generated or approved): the
+ * progress is re-read after each one, like the header's balance (features/credits/hooks.ts).
+ */
+function useRefreshOnboardingAfterMutations() {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    return queryClient.getMutationCache().subscribe((event) => {
+      if (event.type !== 'updated' || event.action.type !== 'success') return;
+      if (event.mutation.options.mutationKey?.[0] === UPDATE_ONBOARDING) return;
+      void queryClient.invalidateQueries({ queryKey: getOnboardingQueryKey() });
+    });
+  }, [queryClient]);
+}
 
-/** The reads the wizard's steps are computed from; each refreshes when its own data changes elsewhere. */
-export function useOnboardingData(me: Session) {
-  const subscription = useSubscription();
-  const slots = useQuery(getProductSlotsOptions());
-  const stores = useQuery(listStoresOptions());
-  const assets = useQuery(listAssetsOptions({ query: { limit: RECENT_ASSETS } }));
-  const products = useQuery(listProductsOptions({ query: { limit: 6 } }));
+/**
+ * Where the workspace is in onboarding. The server reads it from data that changes elsewhere (the Studio, Assets,
+ * Billing after Stripe's webhook, another tab), so it is never taken as fresh: re-read whenever the wizard or the
+ * dashboard opens, when the window regains focus, and after every change made in this tab.
+ */
+export function useOnboarding() {
+  useRefreshOnboardingAfterMutations();
+  return useQuery({ ...getOnboardingOptions(), staleTime: 0 });
+}
 
-  const queries = [subscription, slots, stores, assets];
-  const pending = queries.some((query) => query.isPending);
-  const assetItems = assets.data?.items ?? [];
-  const facts: OnboardingFacts = {
-    workspaceNamed: me.organization.name.trim() !== defaultWorkspaceName(me.user.name).trim(),
-    hasPlan: Boolean(
-      subscription.data && subscription.data.status !== 'none' && ENTITLED_STATUSES.has(subscription.data.status),
-    ),
-    hasCatalog: (slots.data?.used ?? 0) > 0 || (stores.data?.items.length ?? 0) > 0,
-    hasAsset: assetItems.length > 0,
-    hasApprovedAsset: assetItems.some((asset) => asset.approval === 'approved'),
-  };
-  return {
-    facts,
-    pending,
-    subscription: subscription.data,
-    stores: stores.data?.items ?? [],
-    products: products.data?.items ?? [],
-    assets: assetItems,
-    /** A read failed: the wizard still works, that step just can't tell it is done. */
-    failed: queries.some((query) => query.isError),
-  };
+/** Skip a step, take a skip back, or keep the free trial; the answer is the new progress. */
+export function useUpdateOnboarding() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    ...updateOnboardingMutation(),
+    mutationKey: [UPDATE_ONBOARDING],
+    onSuccess: (onboarding) => queryClient.setQueryData(getOnboardingQueryKey(), onboarding),
+  });
 }
