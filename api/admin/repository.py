@@ -265,6 +265,7 @@ class AuditFilters:
     action: str | None = None
     start: datetime | None = None
     end: datetime | None = None
+    actor_email: str | None = None
 
 
 class AdminAuditRepository(Repository[AuditLog]):
@@ -274,6 +275,9 @@ class AdminAuditRepository(Repository[AuditLog]):
         statement = select(AuditLog)
         if filters.actor_user_id is not None:
             statement = statement.where(AuditLog.actor_user_id == filters.actor_user_id)
+        if filters.actor_email:
+            by_email = select(User.id).where(func.lower(User.email) == filters.actor_email.lower())
+            statement = statement.where(AuditLog.actor_user_id.in_(by_email))
         if filters.organization_id is not None:
             statement = statement.where(AuditLog.organization_id == filters.organization_id)
         if filters.action:
@@ -283,6 +287,18 @@ class AdminAuditRepository(Repository[AuditLog]):
         if filters.end is not None:
             statement = statement.where(AuditLog.created_at < filters.end)
         return await paginate(self.session, statement, params, order_by=(AuditLog.created_at, AuditLog.id))
+
+    async def user_emails(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+        if not ids:
+            return {}
+        statement = select(User.id, User.email).where(User.id.in_(ids))
+        return {row[0]: row[1] for row in (await self.session.execute(statement)).all()}
+
+    async def organization_names(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+        if not ids:
+            return {}
+        statement = select(Organization.id, Organization.name).where(Organization.id.in_(ids))
+        return {row[0]: row[1] for row in (await self.session.execute(statement)).all()}
 
 
 @dataclass(frozen=True)

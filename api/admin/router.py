@@ -250,6 +250,7 @@ async def admin_audit_log(
     service: Admin,
     page: PageQuery,
     actor_user_id: Annotated[uuid.UUID | None, Query()] = None,
+    actor_email: Annotated[str | None, Query(max_length=320, description="The acting user's email (exact).")] = None,
     organization_id: Annotated[uuid.UUID | None, Query()] = None,
     action: Annotated[str | None, Query(max_length=100, description="Action, or its prefix (credits.)")] = None,
     start: Annotated[datetime | None, Query(alias="from", description="From this time (inclusive).")] = None,
@@ -260,8 +261,28 @@ async def admin_audit_log(
     _aware("to", end)
     if start is not None and end is not None and start > end:
         raise InvalidInput("from", "`from` must be before `to`.")
-    rows, cursor = await service.audit_log(AuditFilters(actor_user_id, organization_id, action, start, end), page)
-    return Page(items=[AuditEntryOut.model_validate(row) for row in rows], next_cursor=cursor)
+    filters = AuditFilters(actor_user_id, organization_id, action, start, end, actor_email=actor_email)
+    rows, cursor = await service.audit_log(filters, page)
+    return Page(
+        items=[
+            AuditEntryOut(
+                id=row.entry.id,
+                organization_id=row.entry.organization_id,
+                organization_name=row.organization_name,
+                actor_user_id=row.entry.actor_user_id,
+                actor_email=row.actor_email,
+                actor_api_key_id=row.entry.actor_api_key_id,
+                action=row.entry.action,
+                target_type=row.entry.target_type,
+                target_id=row.entry.target_id,
+                before=row.entry.before,
+                after=row.entry.after,
+                created_at=row.entry.created_at,
+            )
+            for row in rows
+        ],
+        next_cursor=cursor,
+    )
 
 
 def _support_out(grant: SupportAccessGrant, admin: User) -> SupportAccessOut:

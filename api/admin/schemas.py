@@ -159,7 +159,9 @@ class AdminCostsOut(ResponseModel):
 class AuditEntryOut(ResponseModel):
     id: uuid.UUID
     organization_id: uuid.UUID | None
+    organization_name: str | None = Field(description="The workspace's current name.")
     actor_user_id: uuid.UUID | None
+    actor_email: str | None = Field(description="The acting user's current email.")
     actor_api_key_id: uuid.UUID | None
     action: str
     target_type: str

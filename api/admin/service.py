@@ -69,6 +69,13 @@ class OrganizationDetail:
 
 
 @dataclass(frozen=True)
+class AuditRow:
+    entry: AuditLog
+    actor_email: str | None
+    organization_name: str | None
+
+
+@dataclass(frozen=True)
 class FailedJob:
     job: Job
     organization_name: str
@@ -242,8 +249,20 @@ class AdminService:
 
     # Audit log.
 
-    async def audit_log(self, filters: AuditFilters, params: PageParams) -> tuple[list[AuditLog], str | None]:
-        return await AdminAuditRepository(self.session).page(filters, params)
+    async def audit_log(self, filters: AuditFilters, params: PageParams) -> tuple[list[AuditRow], str | None]:
+        """A page of the audit log, with the actor's email and the workspace's name beside their ids."""
+        repository = AdminAuditRepository(self.session)
+        entries, cursor = await repository.page(filters, params)
+        emails = await repository.user_emails(list({e.actor_user_id for e in entries if e.actor_user_id}))
+        names = await repository.organization_names(list({e.organization_id for e in entries if e.organization_id}))
+        return [
+            AuditRow(
+                entry,
+                emails.get(entry.actor_user_id) if entry.actor_user_id else None,
+                names.get(entry.organization_id) if entry.organization_id else None,
+            )
+            for entry in entries
+        ], cursor
 
     # Support access.
 

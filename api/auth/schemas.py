@@ -44,23 +44,46 @@ class AuthSession(ResponseModel):
     organization: OrganizationOut | None
 
 
+class SupportAccessSession(ResponseModel):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    reason: str
+    expires_at: datetime
+
+
 class Me(ResponseModel):
     user: UserOut
-    organization: OrganizationOut | None
-    role: Role | None
+    organization: OrganizationOut | None = Field(
+        description="The workspace requests act in: the active membership's, or the one support access opened."
+    )
+    role: Role | None = Field(description="Your role there; `viewer` during support access (nothing can change).")
     memberships: list[MembershipOut]
+    support_access: SupportAccessSession | None = Field(
+        default=None, description="A platform admin's live read-only support access to another workspace."
+    )
 
     @classmethod
     def of(cls, view: MeView) -> Me:
-        active = view.active
+        active, support = view.active, view.support
+        # During support access, what the admin sees is the merchant's workspace, read-only.
+        organization = support.organization if support else active.organization if active else None
+        role = Role.viewer if support else active.role if active else None
         return cls(
             user=UserOut.model_validate(view.user),
-            organization=OrganizationOut.model_validate(active.organization) if active else None,
-            role=active.role if active else None,
+            organization=OrganizationOut.model_validate(organization) if organization else None,
+            role=role,
             memberships=[
                 MembershipOut(organization=OrganizationOut.model_validate(w.organization), role=w.role)
                 for w in view.memberships
             ],
+            support_access=SupportAccessSession(
+                id=support.grant.id,
+                organization_id=support.grant.organization_id,
+                reason=support.grant.reason,
+                expires_at=support.grant.expires_at,
+            )
+            if support
+            else None,
         )
 
 

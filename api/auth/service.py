@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.admin.support_access import live_grant_for_session
 from api.auth.exceptions import (
     EmailTaken,
     ExpiredToken,
@@ -36,7 +37,17 @@ from api.core.security import hash_password, hash_secret, new_secret, verify_pas
 from api.core.time import utc_now
 from api.credits.service import CreditLedgerService
 from api.mail.service import queue_email
-from api.models import ApiKey, Membership, Organization, Role, TokenPurpose, User, UserSession, UserToken
+from api.models import (
+    ApiKey,
+    Membership,
+    Organization,
+    Role,
+    SupportAccessGrant,
+    TokenPurpose,
+    User,
+    UserSession,
+    UserToken,
+)
 from api.organizations.service import OrganizationService
 
 
@@ -56,10 +67,19 @@ class Workspace:
 
 
 @dataclass(frozen=True)
+class SupportView:
+    """A platform admin's live read-only support access (api/admin/support_access.py) and the workspace it opens."""
+
+    grant: SupportAccessGrant
+    organization: Organization
+
+
+@dataclass(frozen=True)
 class MeView:
     user: User
     active: Workspace | None
     memberships: list[Workspace]
+    support: SupportView | None = None
 
 
 class AuthService:
@@ -161,7 +181,13 @@ class AuthService:
             active = workspaces[0]
             session_row.active_organization_id = active.organization.id
             await self.session.flush()
-        return MeView(user=user, active=active, memberships=workspaces)
+        support = None
+        if user.is_platform_admin and session_row is not None:
+            grant = await live_grant_for_session(self.session, session_row.id, utc_now())
+            organization = await self.session.get(Organization, grant.organization_id) if grant else None
+            if grant is not None and organization is not None:
+                support = SupportView(grant, organization)
+        return MeView(user=user, active=active, memberships=workspaces, support=support)
 
     async def active_membership(self, user: User, session_row: UserSession) -> Membership | None:
         view = await self.me(user, session_row)

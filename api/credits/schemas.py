@@ -58,7 +58,10 @@ class BalanceOut(ResponseModel):
     held: int = Field(description="Reserved by running jobs; charged per delivered output, the rest returned.")
     total: int = Field(description="available + held.")
     shortfall: int = Field(description="Credits owed after a refunded or disputed payment; the next top-up pays it.")
-    low_balance: bool = Field(description="Available is at or under 20% of the last top-up.")
+    low_balance: bool = Field(
+        description="Available is at or under the workspace's highest low-balance alert level (GET /usage/settings: "
+        "percentages of the last top-up, by default 20%, and absolute credits), or nothing is left."
+    )
     expiring_soon: ExpiringSoonOut
     lots: list[LotOut] = Field(description="Lots that still pay or hold credits, in draw-down order.")
 

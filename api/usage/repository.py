@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Date, cast, func, select, update
+from sqlalchemy import Date, and_, cast, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +28,8 @@ from api.models import (
 )
 
 Dimension = Literal["day", "week", "month", "operation", "product", "member", "provider"]
+# What a day, week or month can be broken down by (a stacked chart): the few-valued dimensions.
+Split = Literal["operation", "provider"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,15 @@ class Window:
     time_zone: str
     start: date
     end: date
+    lower: datetime
+    upper: datetime
+
+
+@dataclass(frozen=True)
+class Period:
+    """One local day, week or month of a window: its first local day and its UTC instants [lower, upper)."""
+
+    start: date
     lower: datetime
     upper: datetime
 
@@ -79,6 +90,15 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), UTC)
 
 
+def _whole_utc_days(lower: datetime, upper: datetime) -> tuple[datetime, datetime] | None:
+    """The whole UTC days inside [lower, upper) as [first midnight, last midnight), or None when there are none."""
+    first = _midnight(lower.astimezone(UTC).date())
+    if first < lower:
+        first += timedelta(days=1)
+    last = _midnight(upper.astimezone(UTC).date())
+    return (first, last) if first < last else None
+
+
 class UsageRepository:
     def __init__(self, session: AsyncSession, organization_id: uuid.UUID) -> None:
         self.session = session
@@ -99,16 +119,80 @@ class UsageRepository:
         )
         return [_row(row) for row in (await self.session.execute(statement)).all()]
 
+    async def period_parts(
+        self, dimension: Dimension, split: Split, window: Window, periods: list[Period]
+    ) -> list[tuple[date, UsageRow]]:
+        """Sums per local period and operation (or provider), for stacked charts: (period start, row keyed by the
+        split's value) pairs. Like `by_dimension`, per period: its whole UTC days from the daily rollup, the rest
+        from the 15-minute one (so a UTC workspace's days, and most of any week or month, read one row per day)."""
+        day_period: dict[date, date] = {}
+        fine: list[tuple[datetime, datetime]] = []
+        for period in periods:
+            whole = _whole_utc_days(period.lower, period.upper)
+            edges = [(period.lower, period.upper)]
+            if whole is not None:
+                first, last = whole
+                day_period.update(
+                    {(first + timedelta(days=n)).date(): period.start for n in range((last - first).days)}
+                )
+                edges = [(period.lower, first), (last, period.upper)]
+            for lower, upper in edges:
+                if lower >= upper:
+                    continue
+                if fine and fine[-1][1] == lower:  # contiguous with the previous edge: one range
+                    fine[-1] = (fine[-1][0], upper)
+                else:
+                    fine.append((lower, upper))
+        merged: dict[tuple[date, Any], list[int]] = {}
+
+        def add(period_start: date, value: Any, sums: Any) -> None:
+            target = merged.setdefault((period_start, value), [0] * 6)
+            for index, amount in enumerate(sums):
+                target[index] += int(amount)
+
+        if day_period:
+            daily = select(
+                UsageDaily.day,
+                UsageDaily.key,
+                UsageDaily.captured,
+                UsageDaily.refunded,
+                UsageDaily.released,
+                UsageDaily.captures,
+                UsageDaily.refunds,
+                UsageDaily.failed_items,
+            ).where(
+                UsageDaily.organization_id == self.organization_id,
+                UsageDaily.dimension == split,
+                UsageDaily.day >= min(day_period),
+                UsageDaily.day <= max(day_period),
+            )
+            for row in (await self.session.execute(daily)).all():
+                if row[0] in day_period:  # days holding a period boundary come from the 15-minute rollup
+                    add(day_period[row[0]], row[1], row[2:])
+        if fine:
+            local = func.timezone(window.time_zone, UsageRollup.bucket_start)
+            key = cast(local, Date) if dimension == "day" else cast(func.date_trunc(dimension, local), Date)
+            column = _FINE_COLUMN[split]
+            statement = (
+                select(key, column, *_sums(UsageRollup))
+                .where(
+                    UsageRollup.organization_id == self.organization_id,
+                    or_(*(and_(UsageRollup.bucket_start >= lo, UsageRollup.bucket_start < hi) for lo, hi in fine)),
+                )
+                .group_by(key, column)
+            )
+            for row in (await self.session.execute(statement)).all():
+                add(row[0], row[1], row[2:])
+        return [(start, UsageRow(value, *sums)) for (start, value), sums in merged.items()]
+
     async def by_dimension(self, dimension: Dimension, window: Window) -> list[UsageRow]:
         """Sums per operation, product, member or provider over the window's instants: whole UTC days from the
         daily rollup, the partial days at either edge from the 15-minute rollup."""
         lower, upper = window.lower, window.upper
-        full_start = _midnight(lower.astimezone(UTC).date())
-        if full_start < lower:
-            full_start += timedelta(days=1)
-        full_end = _midnight(upper.astimezone(UTC).date())
+        whole = _whole_utc_days(lower, upper)
         merged: dict[Any, list[int]] = {}
-        if full_start < full_end:
+        if whole is not None:
+            full_start, full_end = whole
             daily = (
                 select(UsageDaily.key, *_sums(UsageDaily))
                 .where(

@@ -13,7 +13,7 @@ from api.core.errors import NotAuthenticated, error_responses
 from api.core.routing import TransactionalRoute, get_session
 from api.jobs.exceptions import JobNotFound
 from api.usage.exceptions import InvalidUsageQuery
-from api.usage.repository import Dimension
+from api.usage.repository import Dimension, Split
 from api.usage.schemas import JobCostsOut, UpdateUsageSettingsRequest, UsageSettingsOut, UsageSummaryOut
 from api.usage.service import UsageService
 
@@ -36,10 +36,13 @@ async def get_usage_summary(
     end: Annotated[date | None, Query(alias="to", description="Last local day, inclusive (default: today).")] = None,
     group_by: Annotated[Dimension, Query(description="Series per period or per dimension.")] = "day",
     tz: Annotated[str | None, Query(max_length=64, description="IANA zone (default: the workspace's).")] = None,
+    split_by: Annotated[
+        Split | None, Query(description="Day, week and month series only: each period per operation or provider.")
+    ] = None,
 ) -> UsageSummaryOut:
     """Credits used, as chart series: captures net of refunds, releases apart, delivered and failed outputs, and
     the burn rate with a projected run-out date (ranges up to two years)."""
-    return UsageSummaryOut.of(await usage.summary(group_by=group_by, start=start, end=end, tz=tz))
+    return UsageSummaryOut.of(await usage.summary(group_by=group_by, start=start, end=end, tz=tz, split_by=split_by))
 
 
 @router.get("/jobs/{job_id}", response_model=JobCostsOut, responses={**TENANT, **error_responses(JobNotFound)})

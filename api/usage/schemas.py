@@ -8,7 +8,7 @@ from pydantic import Field
 
 from api.core.schemas import RequestModel, ResponseModel
 from api.models import EntryType, JobKind, JobStatus
-from api.usage.service import Amounts, Burn, JobCosts, SeriesPoint, UsageSettings, UsageSummary
+from api.usage.service import Amounts, Burn, JobCosts, SeriesPart, SeriesPoint, UsageSettings, UsageSummary
 
 
 class UsageAmountsOut(ResponseModel):
@@ -31,10 +31,22 @@ class UsageAmountsOut(ResponseModel):
         )
 
 
+class UsagePartOut(UsageAmountsOut):
+    key: str | None = Field(description="The operation or provider (null: entries without a job).")
+    label: str
+
+    @classmethod
+    def of_part(cls, part: SeriesPart) -> UsagePartOut:
+        return cls(key=part.key, label=part.label, **UsageAmountsOut.of(part.amounts).model_dump())
+
+
 class UsagePointOut(UsageAmountsOut):
     key: str | None = Field(description="Period start (YYYY-MM-DD), operation, product id, member id or provider.")
     label: str
     period_start: date | None = Field(description="For day, week and month series: the local period's first day.")
+    parts: list[UsagePartOut] = Field(
+        description="With `split_by`: the period per operation or provider (they add up to the period's amounts)."
+    )
 
     @classmethod
     def of_point(cls, point: SeriesPoint) -> UsagePointOut:
@@ -42,6 +54,7 @@ class UsagePointOut(UsageAmountsOut):
             key=point.key,
             label=point.label,
             period_start=point.period_start,
+            parts=[UsagePartOut.of_part(part) for part in point.parts],
             **UsageAmountsOut.of(point.amounts).model_dump(),
         )
 
@@ -76,6 +89,7 @@ class UsageSummaryOut(ResponseModel):
     to: date
     time_zone: str
     group_by: str
+    split_by: str | None
     series: list[UsagePointOut]
     totals: UsageTotalsOut
     burn: BurnOut
@@ -89,6 +103,7 @@ class UsageSummaryOut(ResponseModel):
                 "to": summary.end,
                 "time_zone": summary.time_zone,
                 "group_by": summary.group_by,
+                "split_by": summary.split_by,
                 "series": [UsagePointOut.of_point(point) for point in summary.series],
                 "totals": UsageTotalsOut(
                     **UsageAmountsOut.of(totals).model_dump(),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,7 +21,7 @@ from api.credits.service import CreditLedgerService
 from api.jobs.service import JobService
 from api.models import CreditEntry, EntryType, GenerationItem, Job, JobKind
 from api.usage.exceptions import InvalidUsageQuery
-from api.usage.repository import Dimension, UsageRepository, UsageRow, Window
+from api.usage.repository import Dimension, Period, Split, UsageRepository, UsageRow, Window
 
 MAX_RANGE_DAYS = 731  # two years, leap day included
 DEFAULT_RANGE_DAYS = 30
@@ -85,11 +85,21 @@ class Amounts:
 
 
 @dataclass(frozen=True)
+class SeriesPart:
+    """One operation's (or provider's) share of a period, for stacked charts."""
+
+    key: str | None
+    label: str
+    amounts: Amounts
+
+
+@dataclass(frozen=True)
 class SeriesPoint:
     key: str | None
     label: str
     period_start: date | None
     amounts: Amounts
+    parts: tuple[SeriesPart, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,7 @@ class UsageSummary:
     end: date
     time_zone: str
     group_by: Dimension
+    split_by: Split | None
     series: list[SeriesPoint]
     totals: Amounts
     by_operation: dict[str, Amounts]
@@ -184,6 +195,13 @@ def _periods(dimension: Dimension, start: date, end: date) -> list[date]:
     return periods
 
 
+def _bounded_periods(dimension: Dimension, window: Window, info: ZoneInfo) -> list[Period]:
+    """The window's local periods with their UTC instants; the first and last clipped to the window."""
+    starts = _periods(dimension, window.start, window.end)
+    bounds = [window.lower, *(local_midnight(day, info) for day in starts[1:]), window.upper]
+    return [Period(day, bounds[n], bounds[n + 1]) for n, day in enumerate(starts)]
+
+
 class UsageService:
     def __init__(self, session: AsyncSession, organization_id: uuid.UUID) -> None:
         self.session = session
@@ -200,8 +218,11 @@ class UsageService:
         start: date | None = None,
         end: date | None = None,
         tz: str | None = None,
+        split_by: Split | None = None,
         now: datetime | None = None,
     ) -> UsageSummary:
+        if split_by is not None and group_by not in TIME_DIMENSIONS:
+            raise InvalidUsageQuery("split_by", "Only a day, week or month series can be split.")
         now = now or utc_now()
         time_zone = tz or await self.time_zone()
         info = zone(time_zone)
@@ -223,7 +244,13 @@ class UsageService:
         by_operation = {str(row.key): Amounts.of(row) for row in operation_rows}
         totals = sum(by_operation.values(), Amounts())
         series = await self._series(group_by, rows, start, end)
-        return UsageSummary(start, end, time_zone, group_by, series, totals, by_operation, await self.burn(now, info))
+        if split_by is not None:
+            periods = _bounded_periods(group_by, window, info)
+            parts = await self.usage.period_parts(group_by, split_by, window, periods)
+            series = _with_parts(series, split_by, parts)
+        return UsageSummary(
+            start, end, time_zone, group_by, split_by, series, totals, by_operation, await self.burn(now, info)
+        )
 
     async def _series(self, dimension: Dimension, rows: list[UsageRow], start: date, end: date) -> list[SeriesPoint]:
         if dimension in TIME_DIMENSIONS:
@@ -237,18 +264,7 @@ class UsageService:
             labels = await self.usage.product_names([row.key for row in rows if row.key is not None])
         elif dimension == "member":
             labels = await self.usage.member_names([row.key for row in rows if row.key is not None])
-        points = []
-        for row in rows:
-            key = None if row.key is None or row.key == "" else str(row.key)
-            if dimension == "operation":
-                label = OPERATION_LABELS.get(str(row.key), str(row.key))
-            elif dimension == "provider":
-                label = str(row.key) or "None"
-            elif row.key is None:
-                label = "No product" if dimension == "product" else "API key or system"
-            else:
-                label = labels.get(row.key, "Deleted" if dimension == "product" else "Former member")
-            points.append(SeriesPoint(key, label, None, Amounts.of(row)))
+        points = [SeriesPoint(_key(row.key), _label(dimension, row.key, labels), None, Amounts.of(row)) for row in rows]
         return sorted(points, key=lambda point: (-point.amounts.net, point.label))
 
     async def burn(self, now: datetime, info: ZoneInfo) -> Burn:
@@ -345,6 +361,32 @@ class UsageService:
                 after=after.__dict__,
             )
         return after
+
+
+def _key(value: object) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def _label(dimension: Dimension, value: object, names: dict[uuid.UUID, str]) -> str:
+    if dimension == "operation":
+        return OPERATION_LABELS.get(str(value), str(value))
+    if dimension == "provider":
+        return str(value) or "None"
+    if value is None:
+        return "No product" if dimension == "product" else "API key or system"
+    assert isinstance(value, uuid.UUID)
+    return names.get(value, "Deleted" if dimension == "product" else "Former member")
+
+
+def _with_parts(series: list[SeriesPoint], split: Split, rows: list[tuple[date, UsageRow]]) -> list[SeriesPoint]:
+    """Each period with its operations (or providers); a quiet period has none."""
+    parts: dict[date | None, list[SeriesPart]] = defaultdict(list)
+    for period, row in rows:
+        parts[period].append(SeriesPart(_key(row.key), _label(split, row.key, {}), Amounts.of(row)))
+    return [
+        replace(point, parts=tuple(sorted(parts.get(point.period_start, ()), key=lambda part: part.key or "")))
+        for point in series
+    ]
 
 
 def _breakdown(job: Job, items: list[GenerationItem]) -> list[CostLineView]:

@@ -108,9 +108,20 @@ async def test_support_access_is_read_only_limited_and_shown_to_the_merchant(app
         shop = await signup(merchant, organization_name="Read Only Shop")
         org = shop["organization"]["id"]
         created = (await merchant.post("/products", json={"name": "Candle"})).json()
+        own = (await browser.get("/me")).json()
+        assert own["support_access"] is None
         opened = await browser.post(f"/admin/organizations/{org}/support-access", json={"reason": "Ticket 7"})
         assert opened.status_code == 201, opened.text
         assert opened.json()["active"] is True
+        # /me says whose workspace the admin now sees, read-only (a viewer's role, so the SPA offers no writes).
+        me = (await browser.get("/me")).json()
+        current = me["support_access"]
+        assert (current["id"], current["organization_id"], current["reason"]) == (opened.json()["id"], org, "Ticket 7")
+        assert (me["organization"]["id"], me["role"]) == (org, "viewer")
+        assert [m["organization"]["id"] for m in me["memberships"]] == [
+            m["organization"]["id"] for m in own["memberships"]
+        ]
+        assert (await merchant.get("/me")).json()["support_access"] is None
 
         listed = (await browser.get("/products")).json()["items"]
         assert [p["id"] for p in listed] == [created["id"]], "the admin sees the merchant's workspace"
@@ -131,6 +142,26 @@ async def test_support_access_is_read_only_limited_and_shown_to_the_merchant(app
                 )
             )
         assert (await browser.get("/products")).json()["items"] == []
+        back = (await browser.get("/me")).json()
+        assert (back["support_access"], back["organization"]["id"]) == (None, own["organization"]["id"])
         assert [g["active"] for g in (await merchant.get("/organization/support-access")).json()] == [False]
     assert_problem(await browser.post(f"/admin/organizations/{uuid.uuid4()}/support-access", json={"reason": "x"}), 404)
     assert_problem(await browser.post(f"/admin/organizations/{org}/support-access", json={"reason": ""}), 422)
+
+
+async def test_audit_log_names_the_actor_and_workspace_and_filters_by_email(app: FastAPI, browser: Browser) -> None:
+    await make_admin(app, browser, email="Support.Lead@example.com")
+    async with make_browser(app) as merchant:
+        shop = await signup(merchant, email="owner@named-shop.example", organization_name="Named Shop")
+    org = shop["organization"]["id"]
+    granted = await browser.post(f"/admin/organizations/{org}/credit-grants", json={"amount": 3, "reason": "Hi"})
+    assert granted.status_code == 201, granted.text
+
+    by_admin = (await browser.get("/admin/audit-log", params={"actor_email": "support.lead@EXAMPLE.com"})).json()
+    [entry] = [e for e in by_admin["items"] if e["action"] == "credits.grant"]
+    assert entry["actor_email"] == "support.lead@example.com"
+    assert (entry["organization_id"], entry["organization_name"]) == (org, "Named Shop")
+    assert entry["before"] is not None
+    assert entry["after"] is not None
+    others = await browser.get("/admin/audit-log", params={"actor_email": "owner@named-shop.example"})
+    assert [e["action"] for e in others.json()["items"] if e["action"] == "credits.grant"] == []

@@ -20,6 +20,8 @@ async def test_bad_usage_queries_are_refused(browser: Browser) -> None:
         ({"tz": "Mars/Olympus_Mons"}, "tz"),
         ({"group_by": "weekday"}, None),
         ({"from": "yesterday"}, None),
+        ({"group_by": "product", "split_by": "operation"}, "split_by"),
+        ({"split_by": "member"}, None),
     ]
     for params, field in cases:
         body = assert_problem(await browser.get("/usage/summary", params=params), 422)
@@ -97,3 +99,43 @@ async def test_low_balance_thresholds_per_workspace(app: FastAPI, browser: Brows
     await ledger.hold(org, 10)  # 12 -> 2: crosses 7, 5 (50% of 10) and 2 again; one notice, the lowest
     assert len(await notices()) == 4
     assert await ledger.differences() == []
+
+
+async def test_a_period_series_split_by_operation_for_stacked_charts(app: FastAPI, browser: Browser) -> None:
+    """`split_by=operation` gives every day its operations, adding up to the day; quiet days have none."""
+    import uuid
+
+    from api.models import Job, JobKind
+
+    created = await signup(browser)
+    org = uuid.UUID(created["organization"]["id"])
+    ledger = Ledger(app.state.sessionmaker)
+    yesterday = utc_now() - timedelta(days=1)
+    await ledger.grant(org, 10, now=yesterday - timedelta(hours=1))  # the trial only starts now
+    async with app.state.sessionmaker() as session:
+        jobs = [Job(organization_id=org, kind=kind, task="t", queue="q", params={}) for kind in JobKind]
+        session.add_all(jobs)
+        await session.commit()
+        image, video = (next(j.id for j in jobs if j.kind == kind) for kind in (JobKind.image, JobKind.video))
+    for job_id, amount in ((image, 2), (video, 5)):
+        hold = await ledger(
+            lambda service, job_id=job_id, amount=amount: service.hold(
+                org, amount, expires_at=yesterday + timedelta(hours=1), job_id=job_id, now=yesterday
+            )
+        )
+        await ledger(
+            lambda service, hold=hold, amount=amount: service.capture(org, hold.id, "0", amount, now=yesterday)
+        )
+
+    summary = (await browser.get("/usage/summary", params={"split_by": "operation"})).json()
+    assert summary["split_by"] == "operation"
+    [day] = [point for point in summary["series"] if point["net"]]
+    assert day["key"] == yesterday.date().isoformat()
+    assert [(part["key"], part["label"], part["net"]) for part in day["parts"]] == [
+        ("image", "Images", 2),
+        ("video", "Videos", 5),
+    ]
+    assert all(point["parts"] == [] for point in summary["series"] if point is not day)
+    plain = (await browser.get("/usage/summary")).json()
+    assert plain["split_by"] is None
+    assert all(point["parts"] == [] for point in plain["series"])

@@ -24,7 +24,7 @@ from api.core.config import Settings
 from api.core.db import create_sessionmaker
 from api.credits.service import CreditLedgerService
 from api.models import CreditEntry, EntryType, GenerationItem, Job, JobKind, LotCategory, LotSource, Organization
-from api.usage.service import UsageService
+from api.usage.service import Amounts, UsageService
 
 # Zones and one of their DST changes (UTC instants): spring forward, fall back, a half-hour DST shift, no DST.
 TRANSITIONS = {
@@ -145,6 +145,7 @@ async def _check(sessions: async_sessionmaker[AsyncSession], org: uuid.UUID, zon
             info = ZoneInfo(tz)
             per_day: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
             per_operation: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+            per_day_operation: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0, 0])
             for entry in entries:
                 sums = [
                     -entry.amount if entry.type == EntryType.capture else 0,
@@ -153,7 +154,7 @@ async def _check(sessions: async_sessionmaker[AsyncSession], org: uuid.UUID, zon
                 ]
                 day = entry.created_at.astimezone(info).date()
                 operation = kinds[entry.job_id].value if entry.job_id else ""
-                for target in (per_day[day], per_operation[operation]):
+                for target in (per_day[day], per_operation[operation], per_day_operation[(day, operation)]):
                     for index, value in enumerate(sums):
                         target[index] += value
             if not per_day:  # only open holds: nothing settled, so every series is empty and every total zero
@@ -163,7 +164,9 @@ async def _check(sessions: async_sessionmaker[AsyncSession], org: uuid.UUID, zon
                 continue
             first, last = min(per_day), max(per_day)
             service = UsageService(session, org)
-            by_day = await service.summary(group_by="day", start=first, end=last, tz=tz if tz != zone_name else None)
+            by_day = await service.summary(
+                group_by="day", start=first, end=last, tz=tz if tz != zone_name else None, split_by="operation"
+            )
             got_days = {
                 point.period_start: [point.amounts.captured, point.amounts.refunded, point.amounts.released]
                 for point in by_day.series
@@ -172,6 +175,19 @@ async def _check(sessions: async_sessionmaker[AsyncSession], org: uuid.UUID, zon
             want_days = {day: sums for day, sums in per_day.items() if any(sums)}
             assert got_days == want_days, tz
             assert len(by_day.series) == (last - first).days + 1  # every local day, quiet ones as zero
+            # The stacked chart's parts: each local day per operation, adding up to the day.
+            got_parts = {
+                (point.period_start, part.key or ""): [
+                    part.amounts.captured,
+                    part.amounts.refunded,
+                    part.amounts.released,
+                ]
+                for point in by_day.series
+                for part in point.parts
+            }
+            assert got_parts == dict(per_day_operation), tz
+            for point in by_day.series:
+                assert sum((part.amounts for part in point.parts), Amounts()) == point.amounts
             by_operation = await service.summary(group_by="operation", start=first, end=last, tz=tz)
             got_operations = {
                 point.key or "": [point.amounts.captured, point.amounts.refunded, point.amounts.released]
@@ -186,6 +202,18 @@ async def _check(sessions: async_sessionmaker[AsyncSession], org: uuid.UUID, zon
                 other = await service.summary(group_by=dimension, start=first, end=last, tz=tz)  # type: ignore[arg-type]
                 assert sum(p.amounts.net for p in other.series) == total[0] - total[1], dimension
                 assert sum(p.amounts.released for p in other.series) == total[2], dimension
+            for period in ("week", "month"):  # parts mix whole UTC days (daily rollup) and boundary days (15-minute)
+                stacked = await service.summary(group_by=period, start=first, end=last, tz=tz, split_by="operation")  # type: ignore[arg-type]
+                for point in stacked.series:
+                    assert sum((part.amounts for part in point.parts), Amounts()) == point.amounts, (period, tz)
+                got_per_operation: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+                for point in stacked.series:
+                    for part in point.parts:
+                        sums = [part.amounts.captured, part.amounts.refunded, part.amounts.released]
+                        got_per_operation[part.key or ""] = [
+                            a + b for a, b in zip(got_per_operation[part.key or ""], sums, strict=True)
+                        ]
+                assert dict(got_per_operation) == dict(per_operation), (period, tz)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -5,6 +5,7 @@ import { Navigate, Outlet, useLocation } from 'react-router';
 import { Header } from '@/components/shell/Header';
 import { Sidebar } from '@/components/shell/Sidebar';
 import { ErrorState, LoadingBlock } from '@/components/ui';
+import { SupportSessionBanner } from '@/features/admin/SupportSessionBanner';
 import { hasWorkspace, meQueryOptions, SessionProvider } from '@/features/auth/session';
 import { VerifyEmailBanner } from '@/features/auth/VerifyEmailBanner';
 import { PastDueBanner } from '@/features/billing/PastDueBanner';
@@ -74,6 +75,7 @@ export function AppLayout() {
             sidebarOpen={sidebarOpen}
             onToggleSidebar={() => setSidebarOpen((open) => !open)}
           />
+          <SupportSessionBanner />
           <VerifyEmailBanner />
           <PastDueBanner />
           <LowBalanceBanner />

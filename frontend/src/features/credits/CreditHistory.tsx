@@ -64,7 +64,7 @@ function shortId(id: string): string {
   return id.slice(0, 8);
 }
 
-function Actor({ entry, selfId }: { entry: CreditEntry; selfId: string }) {
+function Actor({ entry, selfId }: { entry: CreditEntry; selfId: string | null }) {
   const { actor } = entry;
   if (actor.type === 'user' && actor.user_id === selfId) return <>You</>;
   return <>{ACTOR_LABELS[actor.type]}</>;
@@ -87,7 +87,7 @@ function Correlation({ entry }: { entry: CreditEntry }) {
   return <span className="cell-secondary">—</span>;
 }
 
-function EntryRow({ entry, selfId }: { entry: CreditEntry; selfId: string }) {
+function EntryRow({ entry, selfId }: { entry: CreditEntry; selfId: string | null }) {
   return (
     <tr>
       <td className="cell-nowrap" data-label="Date">
@@ -116,6 +116,34 @@ function EntryRow({ entry, selfId }: { entry: CreditEntry; selfId: string }) {
         <Correlation entry={entry} />
       </td>
     </tr>
+  );
+}
+
+/** Ledger entries, newest first: what moved, the balance after, the reason and who, and the job it was for.
+ * `selfId` names the viewer's own entries "You". */
+export function CreditEntriesTable({ caption, entries, selfId }: { caption: string; entries: readonly CreditEntry[]; selfId: string | null }) {
+  return (
+    <Table
+      caption={caption}
+      head={
+        <tr>
+          <th scope="col">Date</th>
+          <th scope="col">Type</th>
+          <th scope="col" className="cell-number">
+            Amount
+          </th>
+          <th scope="col" className="cell-number">
+            Available after
+          </th>
+          <th scope="col">Reason and who</th>
+          <th scope="col">Job or reference</th>
+        </tr>
+      }
+    >
+      {entries.map((entry) => (
+        <EntryRow key={entry.id} entry={entry} selfId={selfId} />
+      ))}
+    </Table>
   );
 }
 
@@ -191,27 +219,7 @@ export function CreditHistory() {
   else
     body = (
       <div className="credit-history">
-        <Table
-          caption="Credit history"
-          head={
-            <tr>
-              <th scope="col">Date</th>
-              <th scope="col">Type</th>
-              <th scope="col" className="cell-number">
-                Amount
-              </th>
-              <th scope="col" className="cell-number">
-                Available after
-              </th>
-              <th scope="col">Reason and who</th>
-              <th scope="col">Job or reference</th>
-            </tr>
-          }
-        >
-          {rows.map((entry) => (
-            <EntryRow key={entry.id} entry={entry} selfId={me.user.id} />
-          ))}
-        </Table>
+        <CreditEntriesTable caption="Credit history" entries={rows} selfId={me.user.id} />
         {entries.hasNextPage && (
           <div className="list-more">
             <Button onClick={() => void entries.fetchNextPage()} loading={entries.isFetchingNextPage}>

@@ -1,6 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
+import { burn, usageSummary } from '@/features/usage/fixtures';
+import { formatDay } from '@/features/usage/period';
 import { formatDate } from '@/lib/format';
 import { json, makeMe, mockApi } from '@/test/api';
 import { balance, noNotifications } from '@/test/credits';
@@ -32,6 +34,23 @@ describe('Credits on the dashboard', () => {
 
     expect(screen.getByRole('link', { name: /42 credits available, 8 held/ })).toHaveAttribute('href', '/usage/credits');
     expect(screen.queryByRole('region', { name: 'Low credit balance' })).not.toBeInTheDocument();
+  }, 15_000);
+
+  it('shows the burn rate and when the credits run out at that pace', async () => {
+    const { calls } = mockApi({
+      'GET /api/v1/me': () => json(makeMe()),
+      'GET /api/v1/credits/balance': () => json(balance()),
+      'GET /api/v1/notifications': () => json(noNotifications),
+      'GET /api/v1/usage/summary': () => json(usageSummary({ burn: burn({ credits_per_day: 3.2143, available: 42, days_left: 13.07 }) })),
+    });
+    renderApp('/');
+    await screen.findByText('3.2 credits a day');
+    const card = within(creditsCard());
+    expect(card.getByText(/over the last 14 days\. At this pace your 42 credits last 13 days, until about/)).toBeInTheDocument();
+    expect(card.getByText(formatDay('2027-02-20'))).toBeInTheDocument();
+    // The API's default window: the same summary the usage page starts with.
+    const asked = calls.find((request) => request.url.includes('/usage/summary'));
+    expect(new URL(asked?.url ?? '').search).toBe('');
   }, 15_000);
 
   it('says when nothing expires soon', async () => {

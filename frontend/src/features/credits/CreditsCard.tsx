@@ -1,11 +1,25 @@
 import { Link } from 'react-router';
 
 import { buttonClass, Card, ErrorState, LoadingBlock } from '@/components/ui';
+import { BurnSummary } from '@/features/usage/BurnSummary';
+import { useBurnRate } from '@/features/usage/hooks';
 import { formatDate } from '@/lib/format';
 
 import { creditsLabel, DRAW_DOWN_SUMMARY, formatCredits, useCreditBalance } from './hooks';
 
-/** The dashboard's credits card: what new work can use, what running jobs hold, and what expires soon. */
+/** The burn rate and run-out date under the balance; quiet while loading or when it cannot be read. */
+function BurnRate() {
+  const burn = useBurnRate();
+  if (!burn.data) return null;
+  return (
+    <div className="credit-burn">
+      <BurnSummary burn={burn.data} />
+    </div>
+  );
+}
+
+/** The dashboard's credits card: what new work can use, what running jobs hold, what expires soon, and how long
+ * the credits last at the recent pace. */
 export function CreditsCard() {
   const balance = useCreditBalance();
 
@@ -42,6 +56,7 @@ export function CreditsCard() {
             </dd>
           </div>
         </dl>
+        <BurnRate />
         {shortfall > 0 && (
           <p className="credit-shortfall" role="status">
             {creditsLabel(shortfall)} are owed after a refunded payment; your next top-up pays them first.

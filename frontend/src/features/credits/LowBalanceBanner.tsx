@@ -18,8 +18,9 @@ function dismissedFor(organizationId: string): boolean {
 }
 
 /**
- * Shown while the API says the balance is low (`low_balance`: at or under 20% of the last top-up, or nothing
- * left). Dismissing hides it for the rest of this browser session, per workspace.
+ * Shown while the API says the balance is low (`low_balance`: at or under the workspace's highest alert level,
+ * by default 20% of the last top-up, or nothing left). Dismissing hides it for the rest of this browser session,
+ * per workspace.
  */
 export function LowBalanceBanner() {
   const me = useSession();

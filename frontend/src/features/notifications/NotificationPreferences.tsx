@@ -7,6 +7,9 @@ const KIND_LABELS: Record<string, string> = {
   low_balance: 'Low credit balance',
   credits_expiring: 'Credits expiring',
   credits_granted: 'Credits added',
+  payment_failed: 'Failed payments',
+  store_connection_error: 'Store connection problems',
+  weekly_digest: 'Weekly usage digest',
 };
 
 /** Which notifications also come by email; in-app notices always appear. Each switch saves at once. */
@@ -57,7 +60,7 @@ export function NotificationPreferences() {
   return (
     <Card
       title="Email notifications"
-      description="You always see notifications in the app (the bell in the header). Choose which ones also come by email. Emails about credits go to owners and admins."
+      description="You always see notifications in the app (the bell in the header). Choose which ones also come by email. Emails about credits, payments and stores go to owners and admins."
     >
       {body}
     </Card>

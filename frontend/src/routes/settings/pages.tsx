@@ -1,15 +1,22 @@
+import { WorkspaceSupportAccess } from '@/features/admin/WorkspaceSupportAccess';
 import { ApiKeysPanel } from '@/features/apiKeys/ApiKeysPanel';
 import { ChangePasswordForm } from '@/features/auth/ChangePasswordForm';
 import { ProfileForm } from '@/features/auth/ProfileForm';
 import { InvitationsPanel } from '@/features/members/InvitationsPanel';
 import { MembersPanel } from '@/features/members/MembersPanel';
 import { NotificationPreferences } from '@/features/notifications/NotificationPreferences';
+import { UsageAlertSettings } from '@/features/notifications/UsageAlertSettings';
 import { WorkspaceSettings } from '@/features/organization/WorkspaceSettings';
 import { usePageTitle } from '@/lib/usePageTitle';
 
 export function WorkspaceSettingsPage() {
   usePageTitle('Workspace settings');
-  return <WorkspaceSettings />;
+  return (
+    <div className="stack stack--lg">
+      <WorkspaceSettings />
+      <WorkspaceSupportAccess />
+    </div>
+  );
 }
 
 export function MembersSettingsPage() {
@@ -39,5 +46,10 @@ export function AccountSettingsPage() {
 
 export function NotificationSettingsPage() {
   usePageTitle('Notifications');
-  return <NotificationPreferences />;
+  return (
+    <div className="stack stack--lg">
+      <NotificationPreferences />
+      <UsageAlertSettings />
+    </div>
+  );
 }

@@ -12,7 +12,7 @@ const TABS = [
 export function UsageLayout() {
   return (
     <>
-      <PageHeader title="Usage" description="Where your credits went: every grant, charge and refund, with export." />
+      <PageHeader title="Usage" description="Where your credits went: per day and per operation, by product and member, and every movement in the ledger." />
       <nav aria-label="Usage" className="tabs">
         {TABS.map((tab) => (
           <NavLink key={tab.to} to={tab.to} end={tab.end} className={({ isActive }) => cx('tab', isActive && 'tab--active')}>
