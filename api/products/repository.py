@@ -34,15 +34,19 @@ class ProductFilters:
     source: ProductSource | None = None
     store_id: uuid.UUID | None = None
     archived: bool = False
+    ids: tuple[uuid.UUID, ...] | None = None  # these products, archived or not
 
 
 class ProductRepository(TenantRepository[Product]):
     model = Product
 
     async def list_page(self, filters: ProductFilters, params: PageParams) -> tuple[list[Product], str | None]:
-        statement = self.base_statement().where(
-            Product.archived_at.is_not(None) if filters.archived else Product.archived_at.is_(None)
-        )
+        if filters.ids is not None:
+            statement = self.base_statement().where(Product.id.in_(filters.ids))
+        else:
+            statement = self.base_statement().where(
+                Product.archived_at.is_not(None) if filters.archived else Product.archived_at.is_(None)
+            )
         if filters.query:
             pattern = _like_pattern(filters.query)
             statement = statement.where(

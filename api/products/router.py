@@ -101,9 +101,14 @@ async def list_products(
     source: Annotated[ProductSource | None, Query(description="Only uploaded or only imported products.")] = None,
     store_id: Annotated[uuid.UUID | None, Query(description="Only products imported from this store.")] = None,
     archived: Annotated[bool, Query(description="List archived products instead of active ones.")] = False,
+    ids: Annotated[
+        list[uuid.UUID] | None,
+        Query(alias="id", max_length=200, description="Only these products (repeat `id`), archived ones included."),
+    ] = None,
 ) -> Page[ProductOut]:
     """The workspace's products, newest first, with their images and categories."""
     filters = ProductFilters(
+        ids=tuple(ids) if ids else None,
         query=query.strip() or None if query else None,
         category_id=category_id,
         source=source,

@@ -227,3 +227,17 @@ async def test_a_create_retried_with_its_idempotency_key_makes_one_product(brows
     assert_problem(other, 409, "idempotency_key_reused")
     slots = (await browser.get("/products/slots")).json()
     assert slots["used"] == 1
+
+
+async def test_lookup_by_ids_includes_archived_and_nothing_foreign(app: FastAPI, browser: Browser) -> None:
+    await signup(browser)
+    kept, archived, _other = [(await browser.post("/products", json={"name": n})).json() for n in ("A", "B", "C")]
+    assert (await browser.delete(f"/products/{archived['id']}")).status_code == 200
+    async with make_browser(app) as stranger:
+        await signup(stranger)
+        foreign = (await stranger.post("/products", json={"name": "Theirs"})).json()
+    wanted = [kept["id"], archived["id"], foreign["id"]]
+    found = (await browser.get("/products", params={"id": wanted})).json()["items"]
+    assert sorted(p["id"] for p in found) == sorted([kept["id"], archived["id"]])
+    assert_problem(await browser.get("/products", params={"id": "not-a-uuid"}), 422)
+    assert_problem(await browser.get("/products", params={"id": [kept["id"]] * 201}), 422)

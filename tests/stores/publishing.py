@@ -13,11 +13,9 @@ from fastapi import FastAPI
 from PIL import Image
 from sqlalchemy import select, update
 
-from api.core.queue import flush_pending_jobs
 from api.core.storage import asset_key
 from api.core.time import utc_now
 from api.models import Approval, Asset, AssetType, Job, Product, StoreConnection, SyncRecord
-from api.stores.publish import auto_publish
 from tests.helpers import Browser, worker_ctx
 from workers.jobs import reconcile_jobs
 from workers.publish import PublishPolicy, publish_asset
@@ -110,25 +108,11 @@ async def make_assets(
     return ids
 
 
-async def approve(app: FastAPI, client: Browser, asset_ids: list[uuid.UUID]) -> str:
-    """Approve through the review API's batch endpoint when it exists (its approval hook runs auto-sync); else
-    set the approval as that endpoint would and run the same auto-sync hook. Returns which way it went."""
+async def approve(client: Browser, asset_ids: list[uuid.UUID]) -> None:
+    """Approve through the review API's batch endpoint (its approval hook runs auto-sync)."""
     response = await client.post("/assets/batch", json={"action": "approve", "asset_ids": [str(i) for i in asset_ids]})
-    if response.status_code in (200, 202, 207):
-        return "api"
-    assert response.status_code in (404, 405), response.text
-    async with app.state.sessionmaker() as session:
-        await session.execute(
-            update(Asset)
-            .where(Asset.id.in_(asset_ids))
-            .values(approval=Approval.approved, approved_at=utc_now(), version=Asset.version + 1)
-        )
-        organization_id = await session.scalar(select(Asset.organization_id).where(Asset.id == asset_ids[0]))
-        assert organization_id is not None
-        await auto_publish(session, app.state.settings, organization_id, asset_ids)
-        await session.commit()
-        await flush_pending_jobs(session, app.state.arq)
-    return "direct"
+    assert response.status_code == 200, response.text
+    assert response.json()["failed"] == 0, response.text
 
 
 async def queued_sync_jobs(app: FastAPI) -> list[str]:

@@ -50,7 +50,7 @@ async def test_200_approved_assets_become_200_images_keeping_every_existing_one_
     store_id, products = await _setup(store_app, merchant, woo)
     assert (await merchant.patch(f"/stores/{store_id}", json={"auto_sync": True})).status_code == 200
     ids = await make_assets(store_app, products, 200)
-    await approve(store_app, merchant, ids)
+    await approve(merchant, ids)
     assert await run_sync_jobs(store_app) == 200
 
     synced = await assets(store_app, ids)

@@ -1,9 +1,11 @@
 import { Link, useSearchParams } from 'react-router';
 
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui';
+import { StudioTabs } from '@/features/collections/StudioTabs';
 import { useProduct } from '@/features/products/hooks';
 import { ProductChooser } from '@/features/studio/ProductChooser';
 import { Studio } from '@/features/studio/Studio';
+import { VideoStudio } from '@/features/video/VideoStudio';
 import { errorStatus } from '@/lib/problem';
 
 import { PageHeader } from './PageHeader';
@@ -18,6 +20,7 @@ export function StudioPage() {
     return (
       <>
         <PageHeader title="Studio" description="Choose a product to stage: pick a scene and a style, see the cost, and generate lifestyle images." />
+        <StudioTabs />
         <ProductChooser />
       </>
     );
@@ -56,6 +59,17 @@ function ProductStudio({ productId }: { productId: string }) {
         actions={<Link to="/studio">Choose another product</Link>}
       />
       <Studio product={data} />
+    </>
+  );
+}
+
+/** The Studio's Video tab: animate a product photo or an image into a short clip, then watch and edit it. */
+export function VideoStudioPage() {
+  return (
+    <>
+      <PageHeader title="Studio" description="Turn a product photo or one of your images into a short clip: choose the camera motion, length and shape, check the cost, and generate." />
+      <StudioTabs />
+      <VideoStudio />
     </>
   );
 }

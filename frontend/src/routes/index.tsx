@@ -1,7 +1,15 @@
 import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
 
 import { AcceptInvitationPage } from './AcceptInvitationPage';
-import { AdminPage } from './AdminPage';
+import {
+  AdminAuditPage,
+  AdminCatalogPage,
+  AdminCostsPage,
+  AdminJobsPage,
+  AdminOrganizationPage,
+  AdminOrganizationsPage,
+} from './admin/pages';
+import { AdminLayout } from './AdminPage';
 import { AppLayout } from './AppLayout';
 import { AssetsPage } from './AssetsPage';
 import { BillingPage } from './BillingPage';
@@ -14,6 +22,9 @@ import { OnboardingPage } from './OnboardingPage';
 import { PricingPage } from './PricingPage';
 import { ResetPasswordPage } from './ResetPasswordPage';
 import { CategoriesPage } from './CategoriesPage';
+import { CollectionDetailPage } from './CollectionDetailPage';
+import { CollectionEditPage } from './CollectionEditPage';
+import { CollectionsPage } from './CollectionsPage';
 import { ProductDetailPage } from './ProductDetailPage';
 import { ProductsPage } from './ProductsPage';
 import {
@@ -26,7 +37,7 @@ import {
 import { SettingsLayout } from './settings/SettingsLayout';
 import { SignupPage } from './SignupPage';
 import { StorePage } from './StorePage';
-import { StudioPage } from './StudioPage';
+import { StudioPage, VideoStudioPage } from './StudioPage';
 import { UsageLayout } from './usage/UsageLayout';
 import { CreditHistoryPage, UsageOverviewPage } from './usage/pages';
 import { VerifyEmailPage } from './VerifyEmailPage';
@@ -54,6 +65,11 @@ export const routes: RouteObject[] = [
           { path: 'products/categories', element: <CategoriesPage /> },
           { path: 'products/:productId', element: <ProductDetailPage /> },
           { path: 'studio', element: <StudioPage /> },
+          { path: 'studio/video', element: <VideoStudioPage /> },
+          { path: 'studio/collections', element: <CollectionsPage /> },
+          { path: 'studio/collections/new', element: <CollectionEditPage /> },
+          { path: 'studio/collections/:collectionId', element: <CollectionDetailPage /> },
+          { path: 'studio/collections/:collectionId/edit', element: <CollectionEditPage /> },
           { path: 'assets', element: <AssetsPage /> },
           { path: 'store', element: <StorePage /> },
           {
@@ -65,7 +81,18 @@ export const routes: RouteObject[] = [
             ],
           },
           { path: 'billing', element: <BillingPage /> },
-          { path: 'admin', element: <AdminPage /> },
+          {
+            path: 'admin',
+            element: <AdminLayout />,
+            children: [
+              { index: true, element: <AdminOrganizationsPage /> },
+              { path: 'organizations/:organizationId', element: <AdminOrganizationPage /> },
+              { path: 'jobs', element: <AdminJobsPage /> },
+              { path: 'costs', element: <AdminCostsPage /> },
+              { path: 'audit', element: <AdminAuditPage /> },
+              { path: 'catalog', element: <AdminCatalogPage /> },
+            ],
+          },
           {
             path: 'settings',
             element: <SettingsLayout />,
