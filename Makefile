@@ -7,6 +7,9 @@ export UV_LINK_MODE := copy
 VENV_BIN := .venv/bin
 NPM := npm --prefix frontend
 PYTEST_ARGS ?=
+# Two pytest processes, each with its own throwaway Postgres and Redis; a file stays on one process so its
+# module-wide servers (sandboxes, the live app, Chromium) start once.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test lint format openapi bench install install-python install-frontend spa chromium clean help
 
@@ -22,7 +25,7 @@ run: install spa
 
 test: install spa chromium
 	$(NPM) run --silent test
-	$(VENV_BIN)/pytest $(PYTEST_ARGS)
+	$(VENV_BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(VENV_BIN)/ruff check .

@@ -43,7 +43,7 @@ from api.models import (
     SyncStatus,
 )
 from api.stores.credentials import open_credentials
-from api.stores.exceptions import StoreNotActive
+from api.stores.exceptions import StoreNotActive, StoreNotFound
 from api.stores.publish_repository import (
     PublishAssetRepository,
     PublishConnectionRepository,
@@ -318,6 +318,13 @@ class PublishService:
         if await self.assets.get(asset_id) is None:
             raise AssetNotFound()
         return await self.records.page_for(asset_id, params)
+
+    async def records_for_store(
+        self, connection_id: uuid.UUID, status: SyncStatus | None, params: PageParams
+    ) -> tuple[list[SyncRecord], str | None]:
+        if await self.connections.get(connection_id) is None:
+            raise StoreNotFound()
+        return await self.records.page_for_store(connection_id, status, params)
 
 
 async def auto_publish(

@@ -62,6 +62,14 @@ class SyncRecordRepository(TenantRepository[SyncRecord]):
         statement = self.base_statement().where(SyncRecord.asset_id == asset_id)
         return await paginate(self.session, statement, params, order_by=(SyncRecord.created_at, SyncRecord.id))
 
+    async def page_for_store(
+        self, connection_id: uuid.UUID, status: SyncStatus | None, params: PageParams
+    ) -> tuple[list[SyncRecord], str | None]:
+        statement = self.base_statement().where(SyncRecord.store_connection_id == connection_id)
+        if status is not None:
+            statement = statement.where(SyncRecord.status == status)
+        return await paginate(self.session, statement, params, order_by=(SyncRecord.created_at, SyncRecord.id))
+
 
 class SyncScanRepository(Repository[SyncRecord]):
     """Across workspaces: webhooks name a store product, the reconciler sweeps every record."""

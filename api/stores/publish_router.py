@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, status
 from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +23,7 @@ from api.core.schemas import RequestModel, ResponseModel
 from api.generation.exceptions import AssetNotFound
 from api.jobs.service import Creator
 from api.models import SyncAction, SyncRecord, SyncStatus
-from api.stores.exceptions import StoreNotActive
+from api.stores.exceptions import StoreNotActive, StoreNotFound
 from api.stores.publish import (
     PUBLISH_ERRORS,
     AssetNotPublished,
@@ -137,6 +137,25 @@ async def list_asset_sync_records(
 ) -> SyncRecordPage:
     """Every publish and removal of the asset, newest first, with attempts, store ids and failure reasons."""
     rows, cursor = await _service(ctx, session, settings).records_for(asset_id, page)
+    return SyncRecordPage(items=[SyncRecordOut.of(row) for row in rows], next_cursor=cursor)
+
+
+@router.get(
+    "/stores/{store_id}/sync-records",
+    response_model=SyncRecordPage,
+    responses={**TENANT, **error_responses(StoreNotFound)},
+)
+async def list_store_sync_records(
+    store_id: uuid.UUID,
+    ctx: ViewerAccess,
+    session: Session,
+    settings: SettingsDep,
+    page: PageQuery,
+    status: Annotated[SyncStatus | None, Query(description="Only syncs in this state, e.g. failed.")] = None,
+) -> SyncRecordPage:
+    """The store's sync history across every asset, newest first: publishes and removals with their attempts and
+    failure reasons (`status=failed` for the ones that need a Retry)."""
+    rows, cursor = await _service(ctx, session, settings).records_for_store(store_id, status, page)
     return SyncRecordPage(items=[SyncRecordOut.of(row) for row in rows], next_cursor=cursor)
 
 

@@ -4,6 +4,8 @@ asset; only a failed sync can be retried."""
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi import FastAPI
 from sqlalchemy import update
 
@@ -87,6 +89,12 @@ async def test_batch_publish_answers_per_asset(store_app: FastAPI, merchant: Bro
     assert by_id[str(ok_one)]["sync_record_id"] == str(record.id)
     assert record.status == "pending"
     assert len(await queued_sync_jobs(store_app)) == 2
+    # The store's sync history lists them across assets; a status filter narrows it.
+    history = (await merchant.get(f"/stores/{store_id}/sync-records")).json()["items"]
+    assert sorted(r["asset_id"] for r in history) == sorted([str(ok_one), str(ok_two)])
+    assert (await merchant.get(f"/stores/{store_id}/sync-records", params={"status": "failed"})).json()["items"] == []
+    assert_problem(await merchant.get(f"/stores/{uuid.uuid4()}/sync-records"), 404, "store_not_found")
+    assert_problem(await merchant.get(f"/stores/{store_id}/sync-records", params={"status": "lost"}), 422)
     too_many = await merchant.post("/assets/batch", json={"action": "publish", "asset_ids": [str(ok_one)] * 501})
     assert_problem(too_many, 422)
     # A product target means nothing to the other actions.

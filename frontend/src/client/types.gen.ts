@@ -10056,6 +10056,67 @@ export type ListAssetSyncRecordsResponses = {
 
 export type ListAssetSyncRecordsResponse = ListAssetSyncRecordsResponses[keyof ListAssetSyncRecordsResponses];
 
+export type ListStoreSyncRecordsData = {
+    body?: never;
+    path: {
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: {
+        /**
+         * Status
+         *
+         * Only syncs in this state, e.g. failed.
+         */
+        status?: SyncStatus | null;
+        /**
+         * Limit
+         *
+         * Items per page (max 200).
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` from the previous page.
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/stores/{store_id}/sync-records';
+};
+
+export type ListStoreSyncRecordsErrors = {
+    /**
+     * not_authenticated
+     */
+    401: unknown;
+    /**
+     * insufficient_role
+     */
+    403: unknown;
+    /**
+     * store_not_found
+     */
+    404: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ListStoreSyncRecordsError = ListStoreSyncRecordsErrors[keyof ListStoreSyncRecordsErrors];
+
+export type ListStoreSyncRecordsResponses = {
+    /**
+     * Successful Response
+     */
+    200: SyncRecordPage;
+};
+
+export type ListStoreSyncRecordsResponse = ListStoreSyncRecordsResponses[keyof ListStoreSyncRecordsResponses];
+
 export type RetrySyncRecordData = {
     body?: never;
     path: {

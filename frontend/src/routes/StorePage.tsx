@@ -10,6 +10,7 @@ import { PLATFORM_NAMES } from '@/features/stores/icons';
 import { ImportProgress } from '@/features/stores/ImportProgress';
 import { RemoteCatalog } from '@/features/stores/RemoteCatalog';
 import { StoreConnections } from '@/features/stores/StoreConnections';
+import { SyncHistory } from '@/features/stores/SyncHistory';
 import '@/features/stores/stores.css';
 import { cx } from '@/lib/cx';
 import { parseError } from '@/lib/problem';
@@ -97,6 +98,7 @@ export function StorePage() {
         >
           <StoreConnections stores={list} manage={manage} />
         </Card>
+        <SyncHistory stores={list} canRetry={writable} />
         {shownJobId && (
           <ImportProgress
             jobId={shownJobId}
