@@ -23,7 +23,7 @@ from arq.worker import Worker
 from pydantic import SecretStr
 
 from api.core.config import PROJECT_ROOT, Settings
-from api.core.queue import DEFAULT_QUEUE, IMAGE_QUEUE, SYNC_QUEUE
+from api.core.queue import DEFAULT_QUEUE, IMAGE_QUEUE, SYNC_QUEUE, VIDEO_QUEUE
 from api.main import create_app
 from sandbox.shopify import ShopifySandbox, serve
 from sandbox.stripe import StripeSandbox
@@ -166,6 +166,13 @@ def default_worker(live_settings: Settings) -> Iterator[None]:
 def image_worker(live_settings: Settings) -> Iterator[None]:
     """The image queue, where generations run."""
     with queue_worker(IMAGE_QUEUE, live_settings, "e2e-image-worker"):
+        yield
+
+
+@pytest.fixture(scope="module")
+def video_worker(live_settings: Settings) -> Iterator[None]:
+    """The video queue, where clips are rendered and trimmed, reframed or muted."""
+    with queue_worker(VIDEO_QUEUE, live_settings, "e2e-video-worker"):
         yield
 
 

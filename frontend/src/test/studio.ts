@@ -1,5 +1,6 @@
 /** Payloads of the generation, cost and asset endpoints, shaped like the API's schemas; override what a test is about. */
 import { productFixture } from './products';
+import { videoOptions } from './video';
 
 const PRESETS: Record<string, string[]> = {
   style: ['Modern', 'Minimalist', 'Scandinavian', 'Rustic'],
@@ -47,11 +48,12 @@ export function generationOptions(overrides: Record<string, unknown> = {}) {
     providers: [providerFixture()],
     default_provider: 'local',
     max_variants: 4,
+    video: videoOptions(),
     ...overrides,
   };
 }
 
-/** The launch cost table: 1 credit per image at 1k/2k, 2 at 4k. */
+/** The launch cost table: 1 credit per image at 1k/2k, 2 at 4k; 5 per clip at 720p, 8 at 1080p. */
 export function costTable() {
   return {
     version: 1,
@@ -61,6 +63,8 @@ export function costTable() {
       { operation: 'image', parameter: 'quality', variant: '2k', credits: 1, unit: 'delivered image' },
       { operation: 'image', parameter: 'quality', variant: '4k', credits: 2, unit: 'delivered image' },
       { operation: 'ai_edit', parameter: null, variant: null, credits: 1, unit: 'edit' },
+      { operation: 'video', parameter: 'resolution', variant: '720p', credits: 5, unit: 'clip' },
+      { operation: 'video', parameter: 'resolution', variant: '1080p', credits: 8, unit: 'clip' },
     ],
   };
 }

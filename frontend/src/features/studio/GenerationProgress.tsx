@@ -7,7 +7,7 @@ import { isFinished, useCancelJob } from '@/features/stores/hooks';
 import { cx } from '@/lib/cx';
 import { parseError } from '@/lib/problem';
 
-import { type Generation, type GenerationItem, isSettled, itemError, useGeneration } from './hooks';
+import { type Generation, type GenerationItem, type GenerationNoun, isSettled, itemError, useGeneration } from './hooks';
 import { AlertIcon } from './icons';
 
 const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
@@ -26,10 +26,11 @@ interface GenerationProgressProps {
   onOpenAsset: (assetId: string) => void;
   onDismiss: () => void;
   canCancel: boolean;
+  noun?: GenerationNoun;
 }
 
 /** One tile per requested image: a shimmer while it is made, the image once it is ready, the reason if it failed. */
-export function GenerationProgress({ jobId, initial, aspectRatio, onOpenAsset, onDismiss, canCancel }: GenerationProgressProps) {
+export function GenerationProgress({ jobId, initial, aspectRatio, onOpenAsset, onDismiss, canCancel, noun = 'image' }: GenerationProgressProps) {
   const query = useGeneration(jobId);
   const cancel = useCancelJob();
   const generation = query.data ?? (initial?.job.id === jobId ? initial : undefined);
@@ -52,14 +53,14 @@ export function GenerationProgress({ jobId, initial, aspectRatio, onOpenAsset, o
 
   let line: string;
   if (!finished) {
-    if (job.status === 'queued' && ready.length === 0) line = `Waiting to start ${plural(items.length, 'image')}…`;
-    else line = `${ready.length} of ${plural(items.length, 'image')} ready${failed.length ? `, ${failed.length} failed` : ''}…`;
+    if (job.status === 'queued' && ready.length === 0) line = `Waiting to start ${plural(items.length, noun)}…`;
+    else line = `${ready.length} of ${plural(items.length, noun)} ready${failed.length ? `, ${failed.length} failed` : ''}…`;
   } else if (job.status === 'canceled') {
-    line = `Stopped. ${plural(ready.length, 'image')} made${ready.length ? ` (${creditsLabel(charged)} used)` : ''}; the rest were not charged.`;
+    line = `Stopped. ${plural(ready.length, noun)} made${ready.length ? ` (${creditsLabel(charged)} used)` : ''}; the rest were not charged.`;
   } else if (ready.length === 0) {
-    line = `No image could be made. Nothing was charged.`;
+    line = `No ${noun} could be made. Nothing was charged.`;
   } else {
-    line = `${plural(ready.length, 'image')} ready · ${creditsLabel(charged)} used`;
+    line = `${plural(ready.length, noun)} ready · ${creditsLabel(charged)} used`;
     if (failed.length) line += ` · ${failed.length} failed, ${creditsLabel(returned)} returned`;
   }
 
@@ -83,12 +84,19 @@ export function GenerationProgress({ jobId, initial, aspectRatio, onOpenAsset, o
       </div>
       {finished && job.status === 'failed' && job.error && ready.length === 0 && <p className="run-error">{job.error.message}</p>}
       {cancel.isError && <p className="form-error">{`Couldn't stop: ${parseError(cancel.error).message}`}</p>}
-      <ol className={cx('run-tiles', items.length === 1 && 'run-tiles--single')} aria-label="Images in this generation">
+      <ol className={cx('run-tiles', items.length === 1 && 'run-tiles--single')} aria-label={`${noun === 'clip' ? 'Clips' : 'Images'} in this generation`}>
         {items.map((item) => (
-          <ProgressTile key={item.id} item={item} total={items.length} style={ratioStyle(typeof job.params.aspect_ratio === 'string' ? job.params.aspect_ratio : aspectRatio)} onOpen={onOpenAsset} />
+          <ProgressTile
+            key={item.id}
+            item={item}
+            total={items.length}
+            style={ratioStyle(typeof job.params.aspect_ratio === 'string' ? job.params.aspect_ratio : aspectRatio)}
+            onOpen={onOpenAsset}
+            noun={noun}
+          />
         ))}
       </ol>
-      {!finished && <p className="run-hint">You can leave this page: the images keep coming and wait in your assets.</p>}
+      {!finished && <p className="run-hint">You can leave this page: the {noun}s keep coming and wait in your assets.</p>}
     </section>
   );
 }
@@ -98,10 +106,11 @@ interface ProgressTileProps {
   total: number;
   style: CSSProperties;
   onOpen: (assetId: string) => void;
+  noun?: GenerationNoun;
 }
 
-export function ProgressTile({ item, total, style, onOpen }: ProgressTileProps) {
-  const name = `Image ${item.position + 1} of ${total}`;
+export function ProgressTile({ item, total, style, onOpen, noun = 'image' }: ProgressTileProps) {
+  const name = `${noun === 'clip' ? 'Clip' : 'Image'} ${item.position + 1} of ${total}`;
   const asset = useAsset(item.status === 'succeeded' ? item.asset_id : null);
   if (item.status === 'succeeded') {
     const assetId = item.asset_id;
@@ -109,7 +118,7 @@ export function ProgressTile({ item, total, style, onOpen }: ProgressTileProps) 
       <li className="run-tile run-tile--ready" style={asset.data ? { aspectRatio: `${asset.data.width} / ${asset.data.height}` } : style}>
         {asset.data && assetId ? (
           <button type="button" className="run-tile-open" onClick={() => onOpen(assetId)} aria-label={`${name}: ready. Open it`}>
-            <img src={asset.data.preview_url} alt={`Generated image ${item.position + 1}`} />
+            <img src={asset.data.preview_url} alt={`Generated ${noun} ${item.position + 1}`} />
           </button>
         ) : (
           <div className="shimmer" aria-label={`${name}: ready, loading the preview`} role="img" />
@@ -123,7 +132,7 @@ export function ProgressTile({ item, total, style, onOpen }: ProgressTileProps) 
         <div className="run-tile-body">
           <AlertIcon />
           <p className="run-tile-title">{item.status === 'canceled' ? 'Canceled' : 'Failed'}</p>
-          <p className="run-tile-text">{itemError(item)}</p>
+          <p className="run-tile-text">{itemError(item, noun)}</p>
           <p className="run-tile-note">Not charged</p>
         </div>
       </li>
@@ -131,7 +140,7 @@ export function ProgressTile({ item, total, style, onOpen }: ProgressTileProps) 
   return (
     <li className="run-tile" style={style} aria-label={`${name}: ${item.status === 'running' ? 'generating' : 'queued'}`}>
       <div className="shimmer" aria-hidden="true" />
-      <span className="run-tile-status">{item.status === 'running' ? 'Generating…' : 'Queued'}</span>
+      <span className="run-tile-status">{item.status === 'running' ? (noun === 'clip' ? 'Rendering…' : 'Generating…') : 'Queued'}</span>
     </li>
   );
 }

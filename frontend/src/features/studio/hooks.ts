@@ -101,9 +101,12 @@ const ITEM_ERRORS: Record<string, string> = {
   provider_misconfigured: 'The provider is not set up correctly. Contact support.',
 };
 
+/** What a generation makes, in words: images (the default) or video clips. */
+export type GenerationNoun = 'image' | 'clip';
+
 /** Why an item was not made, in words. */
-export function itemError(item: Pick<GenerationItem, 'status' | 'error_code' | 'error_message'>): string {
+export function itemError(item: Pick<GenerationItem, 'status' | 'error_code' | 'error_message'>, noun: GenerationNoun = 'image'): string {
   if (item.status === 'canceled') return 'Canceled before it was made.';
   if (item.error_message) return item.error_message;
-  return (item.error_code && ITEM_ERRORS[item.error_code]) || "This image couldn't be made.";
+  return (item.error_code && ITEM_ERRORS[item.error_code]) || `This ${noun} couldn't be made.`;
 }
