@@ -1,11 +1,14 @@
 import { type KeyboardEvent, useState } from 'react';
+import { Link } from 'react-router';
 
 import { CloseIcon } from '@/components/icons';
-import { Alert, Button, Dialog, ErrorState, LoadingBlock } from '@/components/ui';
+import { Alert, Button, buttonClass, Dialog, ErrorState, LoadingBlock } from '@/components/ui';
 import { creditsLabel } from '@/features/credits/hooks';
 import { StarIcon, TrashIcon } from '@/features/products/icons';
 import { primaryImage } from '@/features/products/hooks';
 import { useStores } from '@/features/stores/hooks';
+import { clipSeconds, formatSeconds } from '@/features/video/video';
+import { FilmIcon } from '@/features/video/icons';
 import { VideoAssetView } from '@/features/video/VideoAssetView';
 import { cx } from '@/lib/cx';
 import { formatDateTime } from '@/lib/format';
@@ -16,6 +19,7 @@ import { CompareSlider, compareFrame } from './CompareSlider';
 import { editLabel, qualityText } from './describe';
 import {
   type Asset,
+  humanize,
   providerLabel,
   type SourcedValue,
   resolvedSettings,
@@ -202,11 +206,16 @@ function ReviewActions({ asset, actions }: { asset: Asset; actions: AssetActions
         )}
       </div>
       {actions.writable && (
-        <div className="lightbox-actions" role="group" aria-label="Image actions">
+        <div className="lightbox-actions" role="group" aria-label={asset.type === 'video' ? 'Clip actions' : 'Image actions'}>
           {asset.type === 'image' && (
-            <Button size="sm" onClick={() => actions.onEdit(asset)}>
-              <EditIcon /> Edit
-            </Button>
+            <>
+              <Button size="sm" onClick={() => actions.onEdit(asset)}>
+                <EditIcon /> Edit
+              </Button>
+              <Link className={buttonClass('secondary', 'sm')} to={`/studio/video?asset=${encodeURIComponent(asset.id)}`}>
+                <FilmIcon /> Make a video
+              </Link>
+            </>
           )}
           <Button size="sm" onClick={() => actions.onPublish(asset)}>
             <PublishIcon /> Publish
@@ -308,6 +317,14 @@ function RevisionHistory({ assetId, chain, loading, onOpen }: { assetId: string;
   );
 }
 
+/** "3 s · 24 fps · push in": a clip's length, frame rate and camera motion. */
+function clipFacts(asset: Asset, motion: string | undefined): string {
+  const seconds = clipSeconds(asset);
+  return [seconds !== null ? formatSeconds(seconds) : null, asset.fps ? `${asset.fps} fps` : null, motion ? humanize(motion).toLowerCase() : null]
+    .filter(Boolean)
+    .join(' · ');
+}
+
 function SettingLine({ name, value }: { name: string; value: SourcedValue }) {
   const source = sourceText(value);
   return (
@@ -351,6 +368,12 @@ export function AssetDetails({ asset }: { asset: Asset }) {
         <dd>
           {asset.width} × {asset.height} · {asset.aspect_ratio} · {qualityText(asset)}
         </dd>
+        {asset.type === 'video' && (
+          <>
+            <dt>Clip</dt>
+            <dd>{clipFacts(asset, options.camera_motion?.value)}</dd>
+          </>
+        )}
         <dt>Provider</dt>
         <dd>{providerLabel(asset.provider)}</dd>
         <dt>Model</dt>

@@ -181,7 +181,17 @@ export interface ResolvedBubble {
 }
 
 /** Output options and the person's own words, stored next to the bubbles with their sources. */
-export const OPTION_KEYS = ['scene_type', 'aspect_ratio', 'quality', 'prompt'] as const;
+// Output options, not scene bubbles: an image's shape and quality, a clip's resolution, length, frame rate and motion.
+export const OPTION_KEYS = [
+  'scene_type',
+  'aspect_ratio',
+  'quality',
+  'prompt',
+  'resolution',
+  'duration_s',
+  'fps',
+  'camera_motion',
+] as const;
 export type OptionKey = (typeof OPTION_KEYS)[number];
 
 export interface ResolvedSettings {

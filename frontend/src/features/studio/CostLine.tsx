@@ -10,10 +10,12 @@ interface CostLineProps {
   balance: Balance | undefined;
   pricing: 'loading' | 'error' | 'ready';
   id?: string;
+  /** How to make the request cheaper, offered when the balance is short. */
+  cheaper?: string;
 }
 
 /** "This will use 8 credits — you have 42", said before Generate; with a way to buy more when it is not enough. */
-export function CostLine({ credits, balance, pricing, id }: CostLineProps) {
+export function CostLine({ credits, balance, pricing, id, cheaper = 'ask for fewer or smaller images' }: CostLineProps) {
   if (pricing === 'loading') return <p id={id} className="cost-line cost-line--quiet">Working out the cost…</p>;
   if (credits === null)
     return (
@@ -31,7 +33,7 @@ export function CostLine({ credits, balance, pricing, id }: CostLineProps) {
           <strong>This needs {creditsLabel(credits)}</strong> — you have {formatCredits(Math.max(available, 0))}.
         </p>
         <p className="cost-line-actions">
-          <Link to="/billing">Buy credits</Link> or <Link to="/billing">change plan</Link>, or ask for fewer or smaller images.
+          <Link to="/billing">Buy credits</Link> or <Link to="/billing">change plan</Link>, or {cheaper}.
         </p>
       </div>
     );

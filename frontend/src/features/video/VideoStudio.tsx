@@ -208,7 +208,13 @@ function VideoStudioForm({ options }: { options: GenerationOptions }) {
               <strong>{motion ? motionName(motion.label) : choices.cameraMotion}</strong> · {choices.aspectRatio} · {choices.resolution} · {choices.durationS} s ·{' '}
               {choices.fps} fps · {clips}
             </p>
-            <CostLine id="video-cost" credits={credits} balance={balance.data} pricing={costs.isPending ? 'loading' : costs.isError ? 'error' : 'ready'} />
+            <CostLine
+              id="video-cost"
+              credits={credits}
+              balance={balance.data}
+              pricing={costs.isPending ? 'loading' : costs.isError ? 'error' : 'ready'}
+              cheaper="ask for fewer clips, or 720p"
+            />
             {!writable && <p className="muted">Your role can look but not generate. Ask an admin for member access.</p>}
             {archived && productData && (
               <Alert tone="warning">
