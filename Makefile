@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # module-wide servers (sandboxes, the live app, Chromium) start once.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format openapi bench install install-python install-frontend spa chromium clean help
+.PHONY: run test lint format openapi bench install install-python install-frontend bytecode spa chromium clean help
 
 help:
 	@echo "make run    - run the whole app on http://127.0.0.1:8000 (API + worker + SPA, local services, demo data)"
@@ -52,6 +52,17 @@ install-python:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user uv 2>/dev/null \
 		|| $(PYTHON) -m pip install --quiet --user --break-system-packages uv
 	@$(UV) sync --frozen --quiet --python $(PYTHON)
+	@$(MAKE) --no-print-directory bytecode
+
+# Bytecode for the installed packages (once per lock file) and for our own code (only what changed): every
+# process - the API, each worker, each pytest process - then starts in about half the time, also where
+# PYTHONDONTWRITEBYTECODE keeps Python from writing it as it goes.
+bytecode: .venv/.bytecode
+	@$(VENV_BIN)/python -m compileall -q -j 0 api workers sandbox tests migrations >/dev/null
+
+.venv/.bytecode: uv.lock
+	@$(VENV_BIN)/python -m compileall -q -j 0 .venv/lib >/dev/null || true
+	@touch $@
 
 install-frontend: frontend/node_modules/.package-lock.json
 
