@@ -55,6 +55,12 @@ class Refused(Exception):
         self.response = response
 
 
+async def answer_refusal(request: Request, refused: Exception) -> Response:
+    """The Starlette exception handler for `Refused`: a route may refuse from anywhere, the refusal is its answer."""
+    assert isinstance(refused, Refused)
+    return refused.response
+
+
 def render_scene(photo: bytes | None, width: int, height: int, image_format: str = "PNG", dark: bool = False) -> bytes:
     """A stand-in for a generated image: a warm-to-cool gradient, the photo tinted in the middle."""
     if dark:  # what a safety checker leaves of a flagged image
@@ -111,6 +117,15 @@ class _ImageSandbox:
     def _record(self, request: Request, body: dict[str, Any]) -> None:
         headers = {key.lower(): value for key, value in request.headers.items()}
         self.calls.append(SandboxCall(path=request.url.path, body=body, headers=headers))
+
+    async def _recorded_json(self, request: Request) -> Any:
+        """The request's JSON body (None when it is not JSON), recorded before anything is checked."""
+        try:
+            parsed = json.loads(await request.body())
+        except ValueError:
+            parsed = None
+        self._record(request, parsed if isinstance(parsed, dict) else {})
+        return parsed
 
     async def _slow(self) -> None:
         if self.slow_next > 0:
@@ -212,12 +227,7 @@ class GeminiSandbox(_ImageSandbox):
 
     async def generate_content(self, request: Request) -> Response:
         model = request.path_params["model"]
-        raw = await request.body()
-        try:
-            parsed = json.loads(raw)
-        except ValueError:
-            parsed = None
-        self._record(request, parsed if isinstance(parsed, dict) else {})
+        parsed = await self._recorded_json(request)
         try:
             self._authenticate(request)
             if model not in GEMINI_MODELS:
@@ -659,6 +669,39 @@ def _fal_validation(field: str, message: str, type_: str = "value_error") -> Ref
     return Refused(JSONResponse({"detail": detail}, status_code=422))
 
 
+def _fal_authenticate(request: Request, api_key: str) -> None:
+    """fal's `Authorization: Key <id>:<secret>`, refused the way fal refuses it."""
+    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    if scheme != "Key" or not key:
+        raise Refused(JSONResponse({"detail": "Authentication is required to access this application."}, 401))
+    if not secrets.compare_digest(key, api_key):
+        raise Refused(JSONResponse({"detail": "Invalid credentials: the key is not valid."}, 401))
+
+
+def _fal_throttle(sandbox: _ImageSandbox) -> None:
+    """The rate limit and failure knobs, answered as fal answers them."""
+    if sandbox._take("rate_limit_next"):
+        headers = {"Retry-After": str(sandbox.retry_after)}
+        raise Refused(JSONResponse({"detail": "Too many requests: rate limit exceeded."}, 429, headers))
+    if sandbox._take("fail_next"):
+        raise Refused(JSONResponse({"detail": "Internal Server Error"}, sandbox.fail_status))
+
+
+def _fal_image(data_uri: object, field: str) -> bytes:
+    """An input image sent as a base64 data URI (the only kind the sandbox can read), refused as fal refuses an
+    image it cannot load."""
+    header, _, data = str(data_uri).partition(",")
+    if not (header.startswith("data:image/") and header.endswith(";base64")):
+        raise _fal_validation(field, "Only base64 data URIs can be read by the sandbox", "file_download_error")
+    try:
+        image = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise _fal_validation(field, "Could not decode the data URI", "image_load_error") from None
+    if decodable_image(image) is None:
+        raise _fal_validation(field, "Failed to load the image", "image_load_error")
+    return image
+
+
 def _fal_ratio_size(ratio: str) -> tuple[int, int]:
     """About one megapixel at the ratio, both sides multiples of 16 (how FLUX sizes its output)."""
     width_part, height_part = (int(part) for part in ratio.split(":"))
@@ -693,25 +736,13 @@ class FalSandbox(_ImageSandbox):
 
     async def run(self, request: Request) -> Response:
         model = request.path_params["model"]
+        parsed = await self._recorded_json(request)
         try:
-            parsed = json.loads(await request.body())
-        except ValueError:
-            parsed = None
-        self._record(request, parsed if isinstance(parsed, dict) else {})
-        try:
-            scheme, _, key = request.headers.get("authorization", "").partition(" ")
-            if scheme != "Key" or not key:
-                raise Refused(JSONResponse({"detail": "Authentication is required to access this application."}, 401))
-            if not secrets.compare_digest(key, self.api_key):
-                raise Refused(JSONResponse({"detail": "Invalid credentials: the key is not valid."}, 401))
+            _fal_authenticate(request, self.api_key)
             schema = FAL_MODELS.get(model)
             if schema is None:
                 raise Refused(JSONResponse({"detail": f"Application '{model}' not found."}, 404))
-            if self._take("rate_limit_next"):
-                headers = {"Retry-After": str(self.retry_after)}
-                raise Refused(JSONResponse({"detail": "Too many requests: rate limit exceeded."}, 429, headers))
-            if self._take("fail_next"):
-                raise Refused(JSONResponse({"detail": "Internal Server Error"}, self.fail_status))
+            _fal_throttle(self)
             if not isinstance(parsed, dict):
                 raise _fal_validation("__root__", "Input should be a valid JSON object", "json_invalid")
             photos, width, height = self._validate(parsed, schema)
@@ -766,20 +797,7 @@ class FalSandbox(_ImageSandbox):
         urls = body.get("image_urls")
         if not isinstance(urls, list) or not urls or len(urls) > schema.max_images:
             raise _fal_validation("image_urls", f"Provide between 1 and {schema.max_images} image URLs")
-        photos = []
-        for url in urls:
-            header, _, data = str(url).partition(",")
-            if not (header.startswith("data:image/") and header.endswith(";base64")):
-                raise _fal_validation(
-                    "image_urls", "Only base64 data URIs can be read by the sandbox", "file_download_error"
-                )
-            try:
-                photo = base64.b64decode(data, validate=True)
-            except (binascii.Error, ValueError):
-                raise _fal_validation("image_urls", "Could not decode the data URI", "image_load_error") from None
-            if decodable_image(photo) is None:
-                raise _fal_validation("image_urls", "Failed to load the image", "image_load_error")
-            photos.append(photo)
+        photos = [_fal_image(url, "image_urls") for url in urls]
         outputs = body.get("num_images", 1)
         if not isinstance(outputs, int) or not 1 <= outputs <= schema.max_outputs:
             raise _fal_validation("num_images", f"Input should be between 1 and {schema.max_outputs}")

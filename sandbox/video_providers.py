@@ -21,7 +21,6 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-import json
 import secrets
 from fractions import Fraction
 from typing import Any, Final
@@ -34,7 +33,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from sandbox.ai_providers import Refused, _google_error, _ImageSandbox, _invalid, decodable_image
+from sandbox.ai_providers import (
+    Refused,
+    _fal_authenticate,
+    _fal_image,
+    _fal_throttle,
+    _fal_validation,
+    _google_error,
+    _ImageSandbox,
+    _invalid,
+    answer_refusal,
+    decodable_image,
+)
 from sandbox.server import free_port as free_port  # re-exported: callers import serve from here
 from sandbox.server import serve as serve
 
@@ -88,10 +98,18 @@ def render_clip(still: bytes | None, width: int, height: int, seconds: int, fps:
 
 
 class _VideoSandbox(_ImageSandbox):
+    """What both vendors' long-running APIs share: submitted operations polled until done, clips rendered once
+    asked for and served as files. A handler may raise `Refused` anywhere: that is its answer."""
+
+    def __init__(self, api_key: str, routes: list[Route]) -> None:
+        super().__init__(api_key)
+        self.app = Starlette(routes=routes, exception_handlers={Refused: answer_refusal})
+
     def reset(self) -> None:
         super().reset()
         self.polls_to_finish = 1
         self.never_finish = False
+        self.operations: dict[str, dict[str, Any]] = {}  # by the vendor's name for it: what was asked, its file
         self.canceled: list[str] = []
         self.polls: dict[str, int] = {}
         self.files: dict[str, bytes] = {}
@@ -102,28 +120,37 @@ class _VideoSandbox(_ImageSandbox):
         self.polls[operation] = self.polls.get(operation, 0) + 1
         return not self.never_finish and self.polls[operation] >= self.polls_to_finish
 
+    def _clip(self, operation: dict[str, Any], *, audio: bool, suffix: str = "") -> str:
+        """The operation's clip file, rendered the first time it is asked for."""
+        if "file" not in operation:
+            width, height = operation["size"]
+            name = f"{secrets.token_hex(8)}{suffix}"
+            self.files[name] = render_clip(operation["still"], width, height, operation["seconds"], 24, audio=audio)
+            operation["file"] = name
+        file: str = operation["file"]
+        return file
+
+    def _serve(self, name: str, missing: Response) -> Response:
+        """A clip file (counted as downloaded), or the vendor's `missing` answer."""
+        self.downloads.append(name)
+        if name not in self.files:
+            return missing
+        return Response(self.files[name], media_type="video/mp4")
+
 
 # --- Veo ----------------------------------------------------------------------------------------------------------
 
 
 class VeoSandbox(_VideoSandbox):
     def __init__(self, api_key: str = "sandbox-gemini-key") -> None:
-        self.operations: dict[str, dict[str, Any]] = {}
-        super().__init__(api_key)
-        self.app = Starlette(
-            routes=[
-                Route("/v1beta/models/{model}:predictLongRunning", self.submit, methods=["POST"]),
-                Route("/v1beta/models/{model}/operations/{operation}:cancel", self.cancel, methods=["POST"]),
-                Route("/v1beta/models/{model}/operations/{operation}", self.status, methods=["GET"]),
-                Route("/v1beta/files/{file}:download", self.download, methods=["GET"]),
-                Route("/storage/{file}", self.storage, methods=["GET"]),
-            ]
-        )
-
-    def reset(self) -> None:
-        super().reset()
-        if hasattr(self, "operations"):
-            self.operations.clear()
+        routes = [
+            Route("/v1beta/models/{model}:predictLongRunning", self.submit, methods=["POST"]),
+            Route("/v1beta/models/{model}/operations/{operation}:cancel", self.cancel, methods=["POST"]),
+            Route("/v1beta/models/{model}/operations/{operation}", self.status, methods=["GET"]),
+            Route("/v1beta/files/{file}:download", self.download, methods=["GET"]),
+            Route("/storage/{file}", self.storage, methods=["GET"]),
+        ]
+        super().__init__(api_key, routes)
 
     def _authenticate(self, request: Request) -> None:
         key = request.headers.get("x-goog-api-key") or request.query_params.get("key")
@@ -150,20 +177,13 @@ class VeoSandbox(_VideoSandbox):
 
     async def submit(self, request: Request) -> Response:
         model = request.path_params["model"]
-        try:
-            parsed = json.loads(await request.body())
-        except ValueError:
-            parsed = None
-        self._record(request, parsed if isinstance(parsed, dict) else {})
-        try:
-            self._gate(request)
-            if model not in VEO_MODELS:
-                raise _google_error(404, "NOT_FOUND", f"models/{model} is not found for API version v1beta.")
-            if not isinstance(parsed, dict):
-                raise _invalid("Invalid JSON payload received.")
-            still, size, seconds = self._validate(parsed)
-        except Refused as refused:
-            return refused.response
+        parsed = await self._recorded_json(request)
+        self._gate(request)
+        if model not in VEO_MODELS:
+            raise _google_error(404, "NOT_FOUND", f"models/{model} is not found for API version v1beta.")
+        if not isinstance(parsed, dict):
+            raise _invalid("Invalid JSON payload received.")
+        still, size, seconds = self._validate(parsed)
         name = f"models/{model}/operations/{secrets.token_hex(6)}"
         self.operations[name] = {"still": still, "size": size, "seconds": seconds}
         return JSONResponse({"name": name})
@@ -202,16 +222,17 @@ class VeoSandbox(_VideoSandbox):
             raise _invalid("personGeneration must be allow_adult for image-to-video.")
         return still, size, int(seconds)
 
-    async def status(self, request: Request) -> Response:
+    def _operation(self, request: Request) -> tuple[str, dict[str, Any]]:
         name = f"models/{request.path_params['model']}/operations/{request.path_params['operation']}"
-        self._record(request, {})
-        try:
-            self._gate(request)
-        except Refused as refused:
-            return refused.response
         operation = self.operations.get(name)
         if operation is None:
-            return _google_error(404, "NOT_FOUND", f"Operation {name} not found.").response
+            raise _google_error(404, "NOT_FOUND", f"Operation {name} not found.")
+        return name, operation
+
+    async def status(self, request: Request) -> Response:
+        self._record(request, {})
+        self._gate(request)
+        name, operation = self._operation(request)
         if name in self.canceled:
             error = {"code": 1, "message": "The operation was cancelled."}
             return JSONResponse({"name": name, "done": True, "error": error})
@@ -224,87 +245,53 @@ class VeoSandbox(_VideoSandbox):
             return JSONResponse(
                 {"name": name, "done": True, "response": {"@type": response_type, "generateVideoResponse": filtered}}
             )
-        if "file" not in operation:
-            width, height = operation["size"]
-            file_id = secrets.token_hex(8)
-            self.files[file_id] = render_clip(operation["still"], width, height, operation["seconds"], 24, audio=True)
-            operation["file"] = file_id
+        file_id = self._clip(operation, audio=True)
         if self._take("malformed_next"):
             generated: dict[str, Any] = {"generatedSamples": [{"video": {}}]}
         else:
-            uri = f"{self.base_url}/v1beta/files/{operation['file']}:download?alt=media"
+            uri = f"{self.base_url}/v1beta/files/{file_id}:download?alt=media"
             generated = {"generatedSamples": [{"video": {"uri": uri}}]}
         return JSONResponse(
             {"name": name, "done": True, "response": {"@type": response_type, "generateVideoResponse": generated}}
         )
 
     async def cancel(self, request: Request) -> Response:
-        name = f"models/{request.path_params['model']}/operations/{request.path_params['operation']}"
         self._record(request, {})
-        try:
-            self._authenticate(request)
-        except Refused as refused:
-            return refused.response
-        if name not in self.operations:
-            return _google_error(404, "NOT_FOUND", f"Operation {name} not found.").response
+        self._authenticate(request)
+        name, _ = self._operation(request)
         self.canceled.append(name)
         return JSONResponse({})
 
     async def download(self, request: Request) -> Response:
         file_id = request.path_params["file"]
         self._record(request, {})
-        try:
-            self._authenticate(request)
-        except Refused as refused:
-            return refused.response
+        self._authenticate(request)
         if file_id not in self.files:
-            return _google_error(404, "NOT_FOUND", "File not found.").response
+            raise _google_error(404, "NOT_FOUND", "File not found.")
         # The API answers with a redirect to the file's storage (fetched without the key).
         return RedirectResponse(f"{self.base_url}/storage/{file_id}", status_code=302)
 
     async def storage(self, request: Request) -> Response:
-        file_id = request.path_params["file"]
-        self.downloads.append(file_id)
-        if file_id not in self.files:
-            return Response(status_code=404)
-        return Response(self.files[file_id], media_type="video/mp4")
+        return self._serve(request.path_params["file"], Response(status_code=404))
 
 
 # --- fal queue ------------------------------------------------------------------------------------------------------
 
 
-def _fal_detail(status: int, field: str, message: str, type_: str) -> Refused:
-    return Refused(JSONResponse({"detail": [{"loc": ["body", field], "msg": message, "type": type_}]}, status))
-
-
 class FalQueueSandbox(_VideoSandbox):
     def __init__(self, api_key: str = "sandbox-fal-key:secret") -> None:
-        self.requests: dict[str, dict[str, Any]] = {}
-        super().__init__(api_key)
-        self.app = Starlette(
-            routes=[
-                Route("/files/{name}", self.file, methods=["GET"]),
-                Route("/{app:path}/requests/{request_id}/status", self.status, methods=["GET"]),
-                Route("/{app:path}/requests/{request_id}/cancel", self.cancel, methods=["PUT"]),
-                Route("/{app:path}/requests/{request_id}", self.result, methods=["GET"]),
-                Route("/{model:path}", self.submit, methods=["POST"]),
-            ]
-        )
-
-    def reset(self) -> None:
-        super().reset()
-        if hasattr(self, "requests"):
-            self.requests.clear()
+        routes = [
+            Route("/files/{name}", self.file, methods=["GET"]),
+            Route("/{app:path}/requests/{request_id}/status", self.status, methods=["GET"]),
+            Route("/{app:path}/requests/{request_id}/cancel", self.cancel, methods=["PUT"]),
+            Route("/{app:path}/requests/{request_id}", self.result, methods=["GET"]),
+            Route("/{model:path}", self.submit, methods=["POST"]),
+        ]
+        super().__init__(api_key, routes)
 
     def _gate(self, request: Request) -> None:
-        scheme, _, key = request.headers.get("authorization", "").partition(" ")
-        if scheme != "Key" or not key or not secrets.compare_digest(key, self.api_key):
-            raise Refused(JSONResponse({"detail": "Invalid credentials: the key is not valid."}, 401))
-        if self._take("rate_limit_next"):
-            headers = {"Retry-After": str(self.retry_after)}
-            raise Refused(JSONResponse({"detail": "Too many requests: rate limit exceeded."}, 429, headers))
-        if self._take("fail_next"):
-            raise Refused(JSONResponse({"detail": "Internal Server Error"}, 500))
+        _fal_authenticate(request, self.api_key)
+        _fal_throttle(self)
 
     def _urls(self, model: str, request_id: str) -> dict[str, str]:
         app = "/".join(model.split("/")[:2])  # status and result live under the owner/app, not the full model id
@@ -313,50 +300,33 @@ class FalQueueSandbox(_VideoSandbox):
 
     async def submit(self, request: Request) -> Response:
         model = request.path_params["model"]
-        try:
-            parsed = json.loads(await request.body())
-        except ValueError:
-            parsed = None
-        self._record(request, parsed if isinstance(parsed, dict) else {})
-        try:
-            self._gate(request)
-            if model != SEEDANCE:
-                raise Refused(JSONResponse({"detail": f"Application '{model}' not found."}, 404))
-            if not isinstance(parsed, dict):
-                raise _fal_detail(422, "__root__", "Input should be a valid JSON object", "json_invalid")
-            spec = self._validate(parsed)
-        except Refused as refused:
-            return refused.response
+        parsed = await self._recorded_json(request)
+        self._gate(request)
+        if model != SEEDANCE:
+            raise Refused(JSONResponse({"detail": f"Application '{model}' not found."}, 404))
+        if not isinstance(parsed, dict):
+            raise _fal_validation("__root__", "Input should be a valid JSON object", "json_invalid")
+        spec = self._validate(parsed)
         request_id = str(secrets.token_hex(8))
-        self.requests[request_id] = spec
+        self.operations[request_id] = spec
         return JSONResponse({"request_id": request_id, **self._urls(model, request_id), "queue_position": 0})
 
     @staticmethod
     def _validate(body: dict[str, Any]) -> dict[str, Any]:
         for name in body:
             if name not in _SEEDANCE_FIELDS:
-                raise _fal_detail(422, name, "Extra inputs are not permitted", "extra_forbidden")
+                raise _fal_validation(name, "Extra inputs are not permitted", "extra_forbidden")
         if not isinstance(body.get("prompt"), str) or not body["prompt"].strip():
-            raise _fal_detail(422, "prompt", "Field required", "missing")
-        header, _, data = str(body.get("image_url", "")).partition(",")
-        if not (header.startswith("data:image/") and header.endswith(";base64")):
-            raise _fal_detail(
-                422, "image_url", "Only base64 data URIs can be read by the sandbox", "file_download_error"
-            )
-        try:
-            still = base64.b64decode(data, validate=True)
-        except (binascii.Error, ValueError):
-            raise _fal_detail(422, "image_url", "Could not decode the data URI", "image_load_error") from None
-        if decodable_image(still) is None:
-            raise _fal_detail(422, "image_url", "Failed to load the image", "image_load_error")
+            raise _fal_validation("prompt", "Field required", "missing")
+        still = _fal_image(body.get("image_url", ""), "image_url")
         ratio, resolution = body.get("aspect_ratio", "auto"), body.get("resolution", "1080p")
         if ratio not in _SEEDANCE_RATIOS:
-            raise _fal_detail(422, "aspect_ratio", f"Input should be one of {sorted(_SEEDANCE_RATIOS)}", "enum")
+            raise _fal_validation("aspect_ratio", f"Input should be one of {sorted(_SEEDANCE_RATIOS)}", "enum")
         if resolution not in _SEEDANCE_SHORT:
-            raise _fal_detail(422, "resolution", "Input should be '480p', '720p' or '1080p'", "enum")
+            raise _fal_validation("resolution", "Input should be '480p', '720p' or '1080p'", "enum")
         duration = body.get("duration", "5")
         if not isinstance(duration, str) or not duration.isdigit() or not 3 <= int(duration) <= 12:
-            raise _fal_detail(422, "duration", "Input should be '3' to '12'", "enum")
+            raise _fal_validation("duration", "Input should be '3' to '12'", "enum")
         ratio = "16:9" if ratio == "auto" else ratio
         width_part, height_part = (int(p) for p in ratio.split(":"))
         short = _SEEDANCE_SHORT[resolution]
@@ -364,15 +334,17 @@ class FalQueueSandbox(_VideoSandbox):
         size = (long, short) if width_part >= height_part else (short, long)
         return {"still": still, "size": size, "seconds": int(duration)}
 
-    async def status(self, request: Request) -> Response:
+    def _queued(self, request: Request) -> tuple[str, dict[str, Any]]:
         request_id = request.path_params["request_id"]
+        spec = self.operations.get(request_id)
+        if spec is None:
+            raise Refused(JSONResponse({"detail": "Request not found"}, 404))
+        return request_id, spec
+
+    async def status(self, request: Request) -> Response:
         self._record(request, {})
-        try:
-            self._gate(request)
-        except Refused as refused:
-            return refused.response
-        if request_id not in self.requests:
-            return JSONResponse({"detail": "Request not found"}, 404)
+        self._gate(request)
+        request_id, _ = self._queued(request)
         if request_id in self.canceled:
             return JSONResponse({"status": "COMPLETED", "request_id": request_id, "error": "Request was cancelled"})
         if not self._advance(request_id):
@@ -382,51 +354,29 @@ class FalQueueSandbox(_VideoSandbox):
         return JSONResponse({"status": "COMPLETED", "request_id": request_id, "logs": None, "metrics": {}})
 
     async def result(self, request: Request) -> Response:
-        request_id = request.path_params["request_id"]
         self._record(request, {})
-        try:
-            self._gate(request)
-        except Refused as refused:
-            return refused.response
-        spec = self.requests.get(request_id)
-        if spec is None:
-            return JSONResponse({"detail": "Request not found"}, 404)
+        self._gate(request)
+        _, spec = self._queued(request)
         if self._take("reject_next"):
-            return _fal_detail(
-                422,
+            raise _fal_validation(
                 "prompt",
                 "The content could not be processed because it contained material flagged by a content checker.",
                 "content_policy_violation",
-            ).response
+            )
         if self._take("malformed_next"):
             return JSONResponse({"seed": 1})
-        if "file" not in spec:
-            width, height = spec["size"]
-            name = f"{secrets.token_hex(8)}.mp4"
-            self.files[name] = render_clip(spec["still"], width, height, spec["seconds"], 24, audio=False)
-            spec["file"] = name
-        url = f"{self.base_url}/files/{spec['file']}"
-        video = {
-            "url": url,
-            "content_type": "video/mp4",
-            "file_name": spec["file"],
-            "file_size": len(self.files[spec["file"]]),
-        }
+        name = self._clip(spec, audio=False, suffix=".mp4")
+        url = f"{self.base_url}/files/{name}"
+        video = {"url": url, "content_type": "video/mp4", "file_name": name, "file_size": len(self.files[name])}
         return JSONResponse({"video": video, "seed": 42})
 
     async def cancel(self, request: Request) -> Response:
-        request_id = request.path_params["request_id"]
         self._record(request, {})
-        if request_id not in self.requests:
-            return JSONResponse({"detail": "Request not found"}, 404)
+        request_id, _ = self._queued(request)
         if self.polls.get(request_id, 0) >= self.polls_to_finish and not self.never_finish:
             return JSONResponse({"status": "ALREADY_COMPLETED"}, 400)
         self.canceled.append(request_id)
         return JSONResponse({"status": "CANCELLATION_REQUESTED"}, 202)
 
     async def file(self, request: Request) -> Response:
-        name = request.path_params["name"]
-        self.downloads.append(name)
-        if name not in self.files:
-            return JSONResponse({"detail": "Not Found"}, status_code=404)
-        return Response(self.files[name], media_type="video/mp4")
+        return self._serve(request.path_params["name"], JSONResponse({"detail": "Not Found"}, status_code=404))

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from api.assets.editor import aspect_label
 from api.assets.service import EDITOR_MODEL
 from api.core.errors import EpoxError
-from api.core.storage import StoredFileNotFound, asset_key
+from api.core.storage import ImageVariant, StoredFileNotFound, asset_key
 from api.credits.service import CreditLedgerService
 from api.generation.providers.base import GeneratedImage, ImageRequest, ProviderError, UnsupportedOption
 from api.generation.registry import get_provider, get_video_provider
@@ -96,10 +96,14 @@ class GenerationRun:
     async def _item(self, item: GenerationItem) -> None:
         async with self.slots:
             try:
-                image, calls = await self._produce(item)
-                await self._deliver(item, image, calls)
+                await self._make(item)
             except ItemFailed as failure:
                 await self._fail(item, failure.code, failure.message, failure.calls)
+
+    async def _make(self, item: GenerationItem) -> None:
+        """The item's output from its provider, stored and settled; `ItemFailed` when there is none."""
+        image, calls = await self._produce(item)
+        await self._deliver(item, image, calls)
 
     async def _produce(self, item: GenerationItem) -> tuple[GeneratedImage, list[ProviderCall]]:
         """The item's image from its provider (with its provider calls). Edits (workers/edits.py) override this
@@ -131,21 +135,18 @@ class GenerationRun:
             try:
                 image = await asyncio.wait_for(call(), self.settings.provider_timeout_seconds)
             except (ProviderError, TimeoutError) as exc:
-                error = exc if isinstance(exc, ProviderError) else None
-                code = error.code if error else "provider_timeout"
-                calls.append(self._call(item, provider_name, "", 0, 0, 0, success=False, error_code=code))
-                retryable = error.retryable if error else True
-                if not retryable or attempt == ITEM_ATTEMPTS:
-                    message = error.message if error else "The provider did not answer in time."
-                    raise ItemFailed(code, message, calls) from exc
-                wait = error.retry_after if error and error.retry_after is not None else 0.5 * 2 ** (attempt - 1)
-                await asyncio.sleep(min(wait, 30.0))
+                calls.append(self._failed_call(item, provider_name, exc))
+                await _retry_or_fail(exc, attempt, calls, timed_out="The provider did not answer in time.")
                 continue
             calls.append(
                 self._call(item, provider_name, image.model, image.units, image.cost_micros, image.duration_ms)
             )
             return image, calls
         raise AssertionError("unreachable")
+
+    def _failed_call(self, item: GenerationItem, provider: str, exc: ProviderError | TimeoutError) -> ProviderCall:
+        """An attempt that failed before the provider said what it made."""
+        return self._call(item, provider, "", 0, 0, 0, success=False, error_code=_error_code(exc))
 
     def _call(
         self,
@@ -187,50 +188,60 @@ class GenerationRun:
             message = f"The provider returned an unusable image: {exc.detail}"
             raise ItemFailed("invalid_provider_output", message, calls) from exc
         asset_id = uuid.uuid4()
-        original = asset_key(self.organization_id, asset_id, "original", processed.extension)
-        preview = asset_key(self.organization_id, asset_id, "preview", "webp")
-        await self.storage.put(original, processed.original, content_type=processed.content_type)
-        await self.storage.put(preview, processed.preview, content_type="image/webp")
-        spec = item.request
+        original = await self._store(
+            asset_id, "original", processed.extension, processed.original, processed.content_type
+        )
+        preview = await self._store(asset_id, "preview", "webp", processed.preview, "image/webp")
         await self._settle_delivered(
             item,
             calls,
-            lambda row: Asset(
-                id=asset_id,
-                organization_id=self.organization_id,
-                type=AssetType.image,
-                product_id=row.product_id,
-                job_id=row.job_id,
-                item_id=row.id,
-                parent_asset_id=uuid.UUID(spec["parent_asset_id"]) if spec.get("parent_asset_id") else None,
-                original_key=original,
-                preview_key=preview,
-                content_type=processed.content_type,
-                width=processed.width,
-                height=processed.height,
-                size_bytes=len(processed.original),
-                prompt=spec["prompt"],
-                settings=spec["settings"],
-                scene_type=spec["scene_type"],
-                aspect_ratio=spec["aspect_ratio"],
-                quality=spec["quality"],
-                provider=spec["provider"],
-                model=image.model,
-                seed=row.seed,
-                credits_charged=row.credits,
-            ),
+            asset_id,
+            type=AssetType.image,
+            original_key=original,
+            preview_key=preview,
+            content_type=processed.content_type,
+            width=processed.width,
+            height=processed.height,
+            size_bytes=len(processed.original),
+            aspect_ratio=item.request["aspect_ratio"],
+            quality=item.request["quality"],
+            model=image.model,
         )
 
+    async def _store(
+        self, asset_id: uuid.UUID, variant: ImageVariant, extension: str, data: bytes, content_type: str
+    ) -> str:
+        """One file of a new asset, stored under its key."""
+        key = asset_key(self.organization_id, asset_id, variant, extension)
+        await self.storage.put(key, data, content_type=content_type)
+        return key
+
     async def _settle_delivered(
-        self, item: GenerationItem, calls: list[ProviderCall], make_asset: Callable[[GenerationItem], Asset]
+        self, item: GenerationItem, calls: list[ProviderCall], asset_id: uuid.UUID, **stored: Any
     ) -> None:
-        """One transaction: the asset (its files are stored already), the provider calls, the item settled, its
-        credits captured and the job's progress; nothing if another delivery settled the item first."""
+        """One transaction: the asset (its files are stored already, `stored` says what they are), the provider
+        calls, the item settled, its credits captured and the job's progress; nothing if another delivery settled
+        the item first."""
+        spec = item.request
         async with task_session(self.ctx) as session:
             row = await self._lock(session, item)
             if row is None or row.status.settled:
                 return  # another delivery of this job settled it first
-            asset = make_asset(row)
+            asset = Asset(
+                id=asset_id,
+                organization_id=self.organization_id,
+                product_id=row.product_id,
+                job_id=row.job_id,
+                item_id=row.id,
+                parent_asset_id=uuid.UUID(spec["parent_asset_id"]) if spec.get("parent_asset_id") else None,
+                prompt=spec["prompt"],
+                settings=spec["settings"],
+                scene_type=spec["scene_type"],
+                provider=spec["provider"],
+                seed=row.seed,
+                credits_charged=row.credits,
+                **stored,
+            )
             session.add(asset)
             session.add_all(calls)
             await session.flush()
@@ -289,6 +300,28 @@ class GenerationRun:
             raise JobStopped()
 
 
+def _error_code(exc: ProviderError | TimeoutError) -> str:
+    return exc.code if isinstance(exc, ProviderError) else "provider_timeout"
+
+
+async def _retry_or_fail(
+    exc: ProviderError | TimeoutError,
+    attempt: int,
+    calls: list[ProviderCall],
+    *,
+    timed_out: str,
+    retry_timeout: bool = True,
+) -> None:
+    """After a failed provider attempt: wait before the next one (what the provider asked, else a growing
+    backoff), or raise `ItemFailed` with the calls made when the error is final or the attempts are spent."""
+    error = exc if isinstance(exc, ProviderError) else None
+    retryable = error.retryable if error else retry_timeout
+    if not retryable or attempt == ITEM_ATTEMPTS:
+        raise ItemFailed(_error_code(exc), error.message if error else timed_out, calls) from exc
+    wait = error.retry_after if error and error.retry_after is not None else 0.5 * 2 ** (attempt - 1)
+    await asyncio.sleep(min(wait, 30.0))
+
+
 async def _result(session: Any, job_id: uuid.UUID) -> dict[str, Any]:
     rows = (await session.scalars(select(GenerationItem).where(GenerationItem.job_id == job_id))).all()
     delivered = [row for row in rows if row.status == ItemStatus.succeeded]
@@ -325,13 +358,9 @@ class VideoRun(GenerationRun):
         super().__init__(ctx, job)
         self.policy: VideoPolicy = ctx.get("video_policy") or DEFAULT_VIDEO_POLICY
 
-    async def _item(self, item: GenerationItem) -> None:
-        async with self.slots:
-            try:
-                video, calls = await self._produce_video(item)
-                await self._deliver_video(item, video, calls)
-            except ItemFailed as failure:
-                await self._fail(item, failure.code, failure.message, failure.calls)
+    async def _make(self, item: GenerationItem) -> None:
+        video, calls = await self._produce_video(item)
+        await self._deliver_video(item, video, calls)
 
     async def _heartbeat(self) -> None:
         async with task_session(self.ctx) as session:
@@ -362,17 +391,13 @@ class VideoRun(GenerationRun):
                     provider.generate_video(request, calls, self._heartbeat), self.policy.operation_timeout + 120
                 )
             except (ProviderError, TimeoutError) as exc:
-                error = exc if isinstance(exc, ProviderError) else None
-                code = error.code if error else "provider_timeout"
                 recorded += [self._vendor_call(item, provider.name, call) for call in calls]
                 if not calls:
-                    recorded.append(self._call(item, provider.name, "", 0, 0, 0, success=False, error_code=code))
-                retryable = error.retryable if error else False
-                if not retryable or attempt == ITEM_ATTEMPTS:
-                    message = error.message if error else "The video was not made in time."
-                    raise ItemFailed(code, message, recorded) from exc
-                wait = error.retry_after if error and error.retry_after is not None else 0.5 * 2 ** (attempt - 1)
-                await asyncio.sleep(min(wait, 30.0))
+                    recorded.append(self._failed_call(item, provider.name, exc))
+                # A clip not made in time fails rather than being paid for again (providers/video_operations.py).
+                await _retry_or_fail(
+                    exc, attempt, recorded, timed_out="The video was not made in time.", retry_timeout=False
+                )
                 continue
             except UnsupportedOption as exc:  # the provider's options changed since the request was accepted
                 raise ItemFailed("unsupported_option", exc.detail, recorded) from exc
@@ -423,45 +448,28 @@ class VideoRun(GenerationRun):
             ) from exc
         info = stored.info
         asset_id = uuid.uuid4()
-        original = asset_key(self.organization_id, asset_id, "original", "mp4")
-        preview_clip = asset_key(self.organization_id, asset_id, "preview", "mp4")
-        poster = asset_key(self.organization_id, asset_id, "preview", "webp")
-        await self.storage.put(original, stored.mp4, content_type="video/mp4")
-        await self.storage.put(preview_clip, stored.preview_mp4, content_type="video/mp4")
-        await self.storage.put(poster, stored.poster_webp, content_type="image/webp")
-        spec = item.request
+        original = await self._store(asset_id, "original", "mp4", stored.mp4, "video/mp4")
+        preview_clip = await self._store(asset_id, "preview", "mp4", stored.preview_mp4, "video/mp4")
+        poster = await self._store(asset_id, "preview", "webp", stored.poster_webp, "image/webp")
         await self._settle_delivered(
             item,
             calls,
-            lambda row: Asset(
-                id=asset_id,
-                organization_id=self.organization_id,
-                type=AssetType.video,
-                product_id=row.product_id,
-                job_id=row.job_id,
-                item_id=row.id,
-                parent_asset_id=uuid.UUID(spec["parent_asset_id"]) if spec.get("parent_asset_id") else None,
-                original_key=original,
-                preview_key=poster,
-                preview_video_key=preview_clip,
-                content_type="video/mp4",
-                width=info.width,
-                height=info.height,
-                duration_ms=round(info.duration_s * 1000),
-                fps=info.fps,
-                codec=info.codec,
-                has_audio=info.has_audio,
-                size_bytes=info.size_bytes,
-                prompt=spec["prompt"],
-                settings=spec["settings"],
-                scene_type=spec["scene_type"],
-                aspect_ratio=aspect_label(info.width, info.height),
-                quality=resolution_label(info.width, info.height),
-                provider=spec["provider"],
-                model=video.model,
-                seed=row.seed,
-                credits_charged=row.credits,
-            ),
+            asset_id,
+            type=AssetType.video,
+            original_key=original,
+            preview_key=poster,
+            preview_video_key=preview_clip,
+            content_type="video/mp4",
+            width=info.width,
+            height=info.height,
+            duration_ms=round(info.duration_s * 1000),
+            fps=info.fps,
+            codec=info.codec,
+            has_audio=info.has_audio,
+            size_bytes=info.size_bytes,
+            aspect_ratio=aspect_label(info.width, info.height),
+            quality=resolution_label(info.width, info.height),
+            model=video.model,
         )
 
 

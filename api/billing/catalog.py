@@ -7,7 +7,9 @@ retired plan is made not purchasable."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 from fastapi import APIRouter, Depends, status
 from pydantic import Field, model_validator
@@ -58,10 +60,6 @@ class PlanUpdate(RequestModel):
     trial_days: int | None = Field(default=None, ge=0, le=365)
 
 
-# Fields that may be null on the row itself: sending null sets them; leaving them out keeps them.
-_NULLABLE_PLAN_FIELDS = frozenset({"yearly_price_cents", "seats"})
-
-
 class PlanCreate(PlanUpdate):
     code: str = Field(pattern=CODE, description="Lower-case letters, digits, - and _.")
     name: str = Field(min_length=1, max_length=80)
@@ -76,7 +74,15 @@ class PlanCreate(PlanUpdate):
         return self
 
 
-class AdminPlanOut(ResponseModel):
+class _CatalogRowOut(ResponseModel):
+    """A plan or pack as stored: every field the shape names, read off the row."""
+
+    @classmethod
+    def of(cls, row: Plan | CreditPack) -> Self:
+        return cls.model_validate({name: getattr(row, name) for name in cls.model_fields})
+
+
+class AdminPlanOut(_CatalogRowOut):
     code: str
     name: str
     product_slots: int
@@ -92,10 +98,6 @@ class AdminPlanOut(ResponseModel):
     purchasable: bool
     trial_credits: int
     trial_days: int
-
-    @classmethod
-    def of(cls, plan: Plan) -> AdminPlanOut:
-        return cls.model_validate(_row(plan, cls))
 
 
 class PackUpdate(RequestModel):
@@ -116,7 +118,7 @@ class PackCreate(PackUpdate):
     price_cents: int = Field(ge=1, le=MAX_CENTS, description="Minor units (cents).")
 
 
-class AdminPackOut(ResponseModel):
+class AdminPackOut(_CatalogRowOut):
     code: str
     name: str
     credits: int
@@ -124,10 +126,6 @@ class AdminPackOut(ResponseModel):
     currency: str
     sort_order: int
     purchasable: bool
-
-    @classmethod
-    def of(cls, pack: CreditPack) -> AdminPackOut:
-        return cls.model_validate(_row(pack, cls))
 
 
 class AdminPlanList(ResponseModel):
@@ -138,12 +136,13 @@ class AdminPackList(ResponseModel):
     items: list[AdminPackOut]
 
 
-def _row(row: Plan | CreditPack, shape: type[ResponseModel]) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in shape.model_fields}
+_Row = TypeVar("_Row", Plan, CreditPack)
+_Out = TypeVar("_Out", bound=_CatalogRowOut)
 
 
-def _changes(body: RequestModel, nullable: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The fields the request set: nulls only where the row allows them."""
+def _changes(body: RequestModel, nullable: frozenset[str]) -> dict[str, Any]:
+    """The fields the request set: nulls only where the row allows them (sending null sets those; leaving them out
+    keeps them)."""
     sent = body.model_dump(exclude_unset=True)
     return {name: value for name, value in sent.items() if value is not None or name in nullable}
 
@@ -168,29 +167,74 @@ async def _audit(
     )
 
 
+@dataclass(frozen=True)
+class _Catalog(Generic[_Row, _Out]):
+    """What the plan and pack endpoints differ in; everything else they do the same way."""
+
+    kind: str  # "plan" or "pack": the audited target's type, and how errors name the row
+    model: type[_Row]
+    shape: type[_Out]
+    missing: type[NotFound]
+    nullable: frozenset[str] = frozenset()  # fields that may be null on the row itself
+
+    async def create(
+        self, session: AsyncSession, admin: PlatformAdminSession, body: RequestModel, defaults: dict[str, Any]
+    ) -> _Out:
+        """A new row from the fields sent over `defaults`; 409 if its code is taken. Audited with the row stored."""
+        row = self.model(**{**defaults, **_changes(body, self.nullable)})
+        if await session.get(self.model, row.code) is not None:
+            raise CatalogCodeTaken(f"A {self.kind} with the code {row.code!r} exists; edit it instead.")
+        session.add(row)
+        await session.flush()
+        await session.refresh(row)
+        out = self.shape.of(row)
+        await _audit(session, admin, f"{self.kind}.created", row.code, None, out.model_dump(mode="json"))
+        return out
+
+    async def update(
+        self,
+        session: AsyncSession,
+        admin: PlatformAdminSession,
+        code: str,
+        body: RequestModel,
+        check: Callable[[_Row], None] = lambda row: None,
+    ) -> _Out:
+        """Only the fields sent change, on the row locked meanwhile; `check` sees the row as it would be stored.
+        Audited with the row before and after."""
+        row = await session.get(self.model, code, with_for_update=True)
+        if row is None:
+            raise self.missing()
+        before = self.shape.of(row).model_dump(mode="json")
+        for name, value in _changes(body, self.nullable).items():
+            setattr(row, name, value)
+        check(row)
+        await session.flush()
+        out = self.shape.of(row)
+        await _audit(session, admin, f"{self.kind}.updated", row.code, before, out.model_dump(mode="json"))
+        return out
+
+
+_PLANS = _Catalog("plan", Plan, AdminPlanOut, PlanNotFound, nullable=frozenset({"yearly_price_cents", "seats"}))
+_PACKS = _Catalog("pack", CreditPack, AdminPackOut, PackNotFound)
+CREATE_RESPONSES = {**ADMIN, **error_responses(CatalogCodeTaken)}
+
+
+def _check_trial_terms(plan: Plan) -> None:
+    """An edit may send one half of the sign-up grant: the pair is checked on the row, as PlanCreate checks it."""
+    if plan.trial_credits > 0 and plan.trial_days <= 0:
+        raise InvalidInput("trial_days", "A sign-up grant needs the days its credits stay valid.")
+
+
 @router.get("/plans", response_model=AdminPlanList, responses=ADMIN)
 async def admin_list_plans(admin: PlatformAdminSession, session: Session) -> AdminPlanList:
     """Platform admins: every plan as stored, the retired and the trial included."""
     return AdminPlanList(items=[AdminPlanOut.of(plan) for plan in await PlanRepository(session).listed()])
 
 
-@router.post(
-    "/plans",
-    status_code=status.HTTP_201_CREATED,
-    response_model=AdminPlanOut,
-    responses={**ADMIN, **error_responses(CatalogCodeTaken)},
-)
+@router.post("/plans", status_code=status.HTTP_201_CREATED, response_model=AdminPlanOut, responses=CREATE_RESPONSES)
 async def admin_create_plan(body: PlanCreate, admin: PlatformAdminSession, session: Session) -> AdminPlanOut:
     """Platform admins: a new plan, on sale at once unless `purchasable` is false."""
-    if await PlanRepository(session).by_code(body.code) is not None:
-        raise CatalogCodeTaken(f"A plan with the code {body.code!r} exists; edit it instead.")
-    plan = Plan(**{"concurrent_jobs": 1, "api_access": False, **_changes(body, _NULLABLE_PLAN_FIELDS)})
-    session.add(plan)
-    await session.flush()
-    await session.refresh(plan)
-    out = AdminPlanOut.of(plan)
-    await _audit(session, admin, "plan.created", plan.code, None, out.model_dump(mode="json"))
-    return out
+    return await _PLANS.create(session, admin, body, defaults={"concurrent_jobs": 1, "api_access": False})
 
 
 @router.patch(
@@ -203,18 +247,7 @@ async def admin_update_plan(
 ) -> AdminPlanOut:
     """Platform admins: change a plan's terms; only the fields sent change (null clears the yearly price, or makes
     seats unlimited). New checkouts use the new prices; slots, seats and concurrency apply to its workspaces now."""
-    plan = await session.get(Plan, plan_code, with_for_update=True)
-    if plan is None:
-        raise PlanNotFound()
-    before = AdminPlanOut.of(plan).model_dump(mode="json")
-    for name, value in _changes(body, _NULLABLE_PLAN_FIELDS).items():
-        setattr(plan, name, value)
-    if plan.trial_credits > 0 and plan.trial_days <= 0:
-        raise InvalidInput("trial_days", "A sign-up grant needs the days its credits stay valid.")
-    await session.flush()
-    out = AdminPlanOut.of(plan)
-    await _audit(session, admin, "plan.updated", plan.code, before, out.model_dump(mode="json"))
-    return out
+    return await _PLANS.update(session, admin, plan_code, body, check=_check_trial_terms)
 
 
 @router.get("/packs", response_model=AdminPackList, responses=ADMIN)
@@ -223,23 +256,10 @@ async def admin_list_packs(admin: PlatformAdminSession, session: Session) -> Adm
     return AdminPackList(items=[AdminPackOut.of(pack) for pack in await PackRepository(session).listed()])
 
 
-@router.post(
-    "/packs",
-    status_code=status.HTTP_201_CREATED,
-    response_model=AdminPackOut,
-    responses={**ADMIN, **error_responses(CatalogCodeTaken)},
-)
+@router.post("/packs", status_code=status.HTTP_201_CREATED, response_model=AdminPackOut, responses=CREATE_RESPONSES)
 async def admin_create_pack(body: PackCreate, admin: PlatformAdminSession, session: Session) -> AdminPackOut:
     """Platform admins: a new credit pack, on sale at once unless `purchasable` is false."""
-    if await PackRepository(session).by_code(body.code) is not None:
-        raise CatalogCodeTaken(f"A pack with the code {body.code!r} exists; edit it instead.")
-    pack = CreditPack(**_changes(body))
-    session.add(pack)
-    await session.flush()
-    await session.refresh(pack)
-    out = AdminPackOut.of(pack)
-    await _audit(session, admin, "pack.created", pack.code, None, out.model_dump(mode="json"))
-    return out
+    return await _PACKS.create(session, admin, body, defaults={})
 
 
 @router.patch("/packs/{pack_code}", response_model=AdminPackOut, responses={**ADMIN, **error_responses(PackNotFound)})
@@ -247,13 +267,4 @@ async def admin_update_pack(
     pack_code: str, body: PackUpdate, admin: PlatformAdminSession, session: Session
 ) -> AdminPackOut:
     """Platform admins: change a pack; only the fields sent change. Packs already bought keep their credits."""
-    pack = await session.get(CreditPack, pack_code, with_for_update=True)
-    if pack is None:
-        raise PackNotFound()
-    before = AdminPackOut.of(pack).model_dump(mode="json")
-    for name, value in _changes(body).items():
-        setattr(pack, name, value)
-    await session.flush()
-    out = AdminPackOut.of(pack)
-    await _audit(session, admin, "pack.updated", pack.code, before, out.model_dump(mode="json"))
-    return out
+    return await _PACKS.update(session, admin, pack_code, body)

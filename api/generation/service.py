@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -141,6 +142,20 @@ class PlannedProduct:
     prompt: str
     base_image: ProductImage
     flow: Flow | None
+
+    def request(self, provider: str, references: list[str]) -> dict[str, Any]:
+        """What the worker sends the provider for each of its images (GenerationItem.request)."""
+        return {
+            "provider": provider,
+            "base_image_key": self.base_image.original_key,
+            "reference_keys": references,
+            "prompt": self.prompt,
+            "scene": self.settings.as_scene(),
+            "settings": self.settings.to_json(),
+            "scene_type": self.scene_type,
+            "aspect_ratio": self.aspect_ratio,
+            "quality": self.quality,
+        }
 
 
 @dataclass(frozen=True)
@@ -310,27 +325,90 @@ class GenerationService:
 
     async def start(self, data: GenerateRequest, created_by: Creator) -> Generation:
         if data.type == "video":
-            video_plan = await self.plan_video(data)
-            videos = VideoGenerations(self.session, self.organization_id, self.settings)
-            video_job, video_items = await videos.start(video_plan, data, created_by)
-            await self._link_saved(data, video_job)
-            return Generation(video_job, video_items, video_plan.quote.credits)
+            video = await self.plan_video(data)
+            clips = [(clip.product_id, clip.request(video.provider)) for clip in video.clips]
+            source = str(data.source_asset_id) if data.source_asset_id else None
+            job, items = await self._start_job(JobKind.video, data, video, clips, created_by, source_asset_id=source)
+            await self._link_saved(data, job)
+            return Generation(job, items, video.quote.credits)
         plan = await self.plan(data)
-        count = len(plan.products) * plan.variants
-        timeout = 60 + SECONDS_PER_IMAGE * count
-        job = await JobService(self.session).create(
-            self.organization_id,
-            kind=JobKind.image,
-            task=GENERATE_TASK,
-            queue=IMAGE_QUEUE,
+        images = [(p.view.product.id, p.request(plan.provider, plan.references)) for p in plan.products]
+        job, items = await self._start_job(JobKind.image, data, plan, images, created_by)
+        if data.collection_id is not None:
+            (await self.saved.collection(data.collection_id, for_update=True)).last_job_id = job.id
+        for planned in plan.products:
+            if planned.flow is not None:
+                planned.flow.last_job_id = job.id
+        return Generation(job, items, plan.quote.credits)
+
+    async def _start_job(
+        self,
+        kind: JobKind,
+        data: GenerateRequest,
+        plan: Plan | VideoPlan,
+        outputs: Sequence[tuple[uuid.UUID | None, dict[str, Any]]],
+        created_by: Creator,
+        **origin: str | None,
+    ) -> tuple[Job, list[GenerationItem]]:
+        """The job with its credits held, and `variants` items of each planned output (its product, and what the
+        worker asks its provider for) in order, each with its own seed and the credits of its quote line."""
+        count = len(outputs) * plan.variants
+        job = await self._held_job(
+            kind,
+            count,
+            plan.quote.credits,
+            cost_table_version=plan.quote.cost_table_version,
             params={
-                "product_ids": [str(p.view.product.id) for p in plan.products],
+                "product_ids": [str(product_id) for product_id, _ in outputs if product_id is not None],
                 "variants": plan.variants,
                 "provider": plan.provider,
                 # Where it came from: the asset library filters by collection (api/assets/repository.py).
                 "collection_id": str(data.collection_id) if data.collection_id else None,
                 "flow_id": str(data.flow_id) if data.flow_id else None,
+                **origin,
             },
+            created_by=created_by,
+            reason=f"{count} {'video clip' if kind == JobKind.video else 'image'}(s)",
+        )
+        items: list[GenerationItem] = []
+        for (product_id, request), line in zip(outputs, plan.quote.breakdown, strict=True):
+            for variant in range(plan.variants):
+                item = GenerationItem(
+                    organization_id=self.organization_id,
+                    job_id=job.id,
+                    position=len(items),
+                    product_id=product_id,
+                    variant=variant,
+                    seed=secrets.randbelow(MAX_SEED),
+                    credits=line.unit_credits,
+                    request=request,
+                )
+                self.session.add(item)
+                items.append(item)
+        await self.session.flush()
+        return job, items
+
+    async def _held_job(
+        self,
+        kind: JobKind,
+        count: int,
+        credits: int,
+        *,
+        cost_table_version: int | None,
+        params: dict[str, Any],
+        created_by: Creator,
+        reason: str,
+    ) -> Job:
+        """A generation job of `count` images or clips, with `credits` held for it: its lease covers every one,
+        and the hold outlives every attempt."""
+        video = kind == JobKind.video
+        timeout = (120 + SECONDS_PER_CLIP * count) if video else (60 + SECONDS_PER_IMAGE * count)
+        job = await JobService(self.session).create(
+            self.organization_id,
+            kind=kind,
+            task=GENERATE_VIDEO_TASK if video else GENERATE_TASK,
+            queue=VIDEO_QUEUE if video else IMAGE_QUEUE,
+            params=params,
             created_by=created_by,
             max_attempts=3,
             timeout_seconds=timeout,
@@ -338,45 +416,14 @@ class GenerationService:
         )
         held = await CreditLedgerService(self.session).hold(
             self.organization_id,
-            plan.quote.credits,
+            credits,
             expires_at=utc_now() + timedelta(seconds=timeout * job.max_attempts) + HOLD_MARGIN,
             job_id=job.id,
-            cost_table_version=plan.quote.cost_table_version,
-            reason=f"{count} image(s)",
+            cost_table_version=cost_table_version,
+            reason=reason,
         )
         job.hold_id = held.id
-        if data.collection_id is not None:
-            (await self.saved.collection(data.collection_id, for_update=True)).last_job_id = job.id
-        for planned in plan.products:
-            if planned.flow is not None:
-                planned.flow.last_job_id = job.id
-        items: list[GenerationItem] = []
-        for product, line in zip(plan.products, plan.quote.breakdown, strict=True):
-            for variant in range(plan.variants):
-                item = GenerationItem(
-                    organization_id=self.organization_id,
-                    job_id=job.id,
-                    position=len(items),
-                    product_id=product.view.product.id,
-                    variant=variant,
-                    seed=secrets.randbelow(MAX_SEED),
-                    credits=line.unit_credits,
-                    request={
-                        "provider": plan.provider,
-                        "base_image_key": product.base_image.original_key,
-                        "reference_keys": plan.references,
-                        "prompt": product.prompt,
-                        "scene": product.settings.as_scene(),
-                        "settings": product.settings.to_json(),
-                        "scene_type": product.scene_type,
-                        "aspect_ratio": product.aspect_ratio,
-                        "quality": product.quality,
-                    },
-                )
-                self.session.add(item)
-                items.append(item)
-        await self.session.flush()
-        return Generation(job, items, plan.quote.credits)
+        return job
 
     async def _link_saved(self, data: GenerateRequest, job: Job) -> None:
         """A saved flow or collection remembers its latest job."""
@@ -460,29 +507,16 @@ class GenerationService:
                 retry_job_id=str(earlier.retry_job_id),
             )
         count, credits = len(failed), sum(item.credits for item in failed)
-        video = source.kind == JobKind.video
-        timeout = (120 + SECONDS_PER_CLIP * count) if video else (60 + SECONDS_PER_IMAGE * count)
-        job = await JobService(self.session).create(
-            self.organization_id,
-            kind=source.kind,
-            task=GENERATE_VIDEO_TASK if video else GENERATE_TASK,
-            queue=VIDEO_QUEUE if video else IMAGE_QUEUE,
+        source_hold = await self.session.get(CreditHold, source.hold_id) if source.hold_id else None
+        job = await self._held_job(
+            source.kind,
+            count,
+            credits,
+            cost_table_version=source_hold.cost_table_version if source_hold else None,
             params={**source.params, "retry_of": str(source.id)},
             created_by=Creator(source.created_by_user_id, source.created_by_api_key_id),
-            max_attempts=3,
-            timeout_seconds=timeout,
-            total=count,
+            reason=f"Retry of {count} failed {'clip' if source.kind == JobKind.video else 'image'}(s)",
         )
-        source_hold = await self.session.get(CreditHold, source.hold_id) if source.hold_id else None
-        held = await CreditLedgerService(self.session).hold(
-            self.organization_id,
-            credits,
-            expires_at=utc_now() + timedelta(seconds=timeout * job.max_attempts) + HOLD_MARGIN,
-            job_id=job.id,
-            cost_table_version=source_hold.cost_table_version if source_hold else None,
-            reason=f"Retry of {count} failed {'clip' if video else 'image'}(s)",
-        )
-        job.hold_id = held.id
         items = [
             GenerationItem(
                 organization_id=self.organization_id,

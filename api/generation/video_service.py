@@ -5,15 +5,14 @@ pipeline, or sent as it is to a hosted model) or one image asset of this workspa
 still; a still the local provider composed is composed again from its stored recipe, so its layers can move
 apart). Its settings go through the same cascade as images, including the video options (resolution, duration,
 frame rate, camera motion); every option is checked against the provider before anything is held. Credits are
-quoted from the cost table (video: per clip, by resolution), held, and captured per delivered clip by the worker.
+quoted from the cost table (video: per clip, by resolution), held with the job like images' (GenerationService.start),
+and captured per delivered clip by the worker.
 """
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,13 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.assets.exceptions import AssetNotFound
 from api.assets.repository import AssetRepository
 from api.core.config import Settings
-from api.core.queue import VIDEO_QUEUE
-from api.core.time import utc_now
 from api.credits.costs import Quote
 from api.credits.service import CreditLedgerService
 from api.generation.exceptions import InvalidGenerationSettings
 from api.generation.prompt import build_video_prompt
-from api.generation.providers.base import MAX_SEED
 from api.generation.registry import get_video_provider
 from api.generation.schemas import GenerateRequest
 from api.generation.settings import CascadeLevel, Level, ResolvedSettings, resolve
@@ -48,13 +44,11 @@ from api.generation.video import (
     VideoOptions,
     validate_video,
 )
-from api.jobs.service import Creator, JobService
-from api.models import Asset, AssetType, GenerationItem, Job, JobKind, Organization
+from api.models import Asset, AssetType, GenerationItem, Organization
 
 GENERATE_VIDEO_TASK = "generate_videos"
 # A clip from a hosted model can take minutes; the job's lease and the hold cover that many per clip.
 SECONDS_PER_CLIP = 900
-HOLD_MARGIN = timedelta(minutes=30)
 LOCAL_PROVIDER = "local"
 
 
@@ -71,6 +65,25 @@ class PlannedClip:
     # How the local pipeline composes the still into layers (None: the still is used as it is).
     compose: dict[str, Any] | None
     source_asset_id: uuid.UUID | None
+
+    def request(self, provider: str) -> dict[str, Any]:
+        """What the worker sends the provider for each of its clips (GenerationItem.request)."""
+        options = self.options
+        return {
+            "kind": "video",
+            "provider": provider,
+            "still_key": self.still_key,
+            "compose": self.compose,
+            "source_asset_id": str(self.source_asset_id) if self.source_asset_id else None,
+            "prompt": self.prompt,
+            "settings": self.settings.to_json(),
+            "scene_type": self.scene_type,
+            "aspect_ratio": options.aspect_ratio,
+            "resolution": options.resolution,
+            "duration_s": options.duration_s,
+            "fps": options.fps,
+            "camera_motion": options.camera_motion,
+        }
 
 
 @dataclass(frozen=True)
@@ -192,71 +205,6 @@ class VideoGenerations:
         table = await CreditLedgerService(self.session).cost_table()
         quote = table.quote_many([("video", {"resolution": c.options.resolution, "quantity": variants}) for c in clips])
         return VideoPlan(provider.name, clips, variants, quote)
-
-    async def start(
-        self, plan: VideoPlan, data: GenerateRequest, created_by: Creator
-    ) -> tuple[Job, list[GenerationItem]]:
-        count = len(plan.clips) * plan.variants
-        timeout = 120 + SECONDS_PER_CLIP * count
-        job = await JobService(self.session).create(
-            self.organization_id,
-            kind=JobKind.video,
-            task=GENERATE_VIDEO_TASK,
-            queue=VIDEO_QUEUE,
-            params={
-                "product_ids": [str(c.product_id) for c in plan.clips if c.product_id is not None],
-                "source_asset_id": str(data.source_asset_id) if data.source_asset_id else None,
-                "variants": plan.variants,
-                "provider": plan.provider,
-                "collection_id": str(data.collection_id) if data.collection_id else None,
-                "flow_id": str(data.flow_id) if data.flow_id else None,
-            },
-            created_by=created_by,
-            max_attempts=3,
-            timeout_seconds=timeout,
-            total=count,
-        )
-        held = await CreditLedgerService(self.session).hold(
-            self.organization_id,
-            plan.quote.credits,
-            expires_at=utc_now() + timedelta(seconds=timeout * job.max_attempts) + HOLD_MARGIN,
-            job_id=job.id,
-            cost_table_version=plan.quote.cost_table_version,
-            reason=f"{count} video clip(s)",
-        )
-        job.hold_id = held.id
-        items: list[GenerationItem] = []
-        for clip, line in zip(plan.clips, plan.quote.breakdown, strict=True):
-            for variant in range(plan.variants):
-                options = clip.options
-                item = GenerationItem(
-                    organization_id=self.organization_id,
-                    job_id=job.id,
-                    position=len(items),
-                    product_id=clip.product_id,
-                    variant=variant,
-                    seed=secrets.randbelow(MAX_SEED),
-                    credits=line.unit_credits,
-                    request={
-                        "kind": "video",
-                        "provider": plan.provider,
-                        "still_key": clip.still_key,
-                        "compose": clip.compose,
-                        "source_asset_id": str(clip.source_asset_id) if clip.source_asset_id else None,
-                        "prompt": clip.prompt,
-                        "settings": clip.settings.to_json(),
-                        "scene_type": clip.scene_type,
-                        "aspect_ratio": options.aspect_ratio,
-                        "resolution": options.resolution,
-                        "duration_s": options.duration_s,
-                        "fps": options.fps,
-                        "camera_motion": options.camera_motion,
-                    },
-                )
-                self.session.add(item)
-                items.append(item)
-        await self.session.flush()
-        return job, items
 
 
 def check_image_request(data: GenerateRequest) -> None:

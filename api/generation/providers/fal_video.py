@@ -19,37 +19,15 @@ Seedance makes 16:9, 9:16 and 1:1 (no 4:5) at 720p or 1080p, 3 to 10 seconds her
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
 from api.core.config import Settings
-from api.core.errors import EpoxError
-from api.core.fetch import FetchPolicy, FetchTimedOut, FetchTooLarge, UrlNotAllowed, fetch_url
-from api.generation.providers.base import ProviderError, ProviderRetryableError
 from api.generation.providers.fal import VENDOR, fal_error
 from api.generation.providers.http import Answer, data_uri, malformed, pick, provider_seed_value, shorten
-from api.generation.providers.video_operations import (
-    MAX_VIDEO_BYTES,
-    VideoHttp,
-    cancel_quietly,
-    checked_clip,
-    recorded,
-    wait_until_done,
-)
-from api.generation.video import (
-    CAMERA_MOTIONS,
-    DEFAULT_VIDEO_POLICY,
-    GeneratedVideo,
-    Heartbeat,
-    VendorCall,
-    VideoCapabilities,
-    VideoPolicy,
-    VideoRequest,
-    no_heartbeat,
-    validate_video,
-)
+from api.generation.providers.video_operations import LongRunningVideoProvider, recorded
+from api.generation.video import CAMERA_MOTIONS, VendorCall, VideoCapabilities, VideoPolicy, VideoRequest
 
 MODEL: Final = "fal-ai/bytedance/seedance/v1/pro/image-to-video"
 # Price in micro-dollars: an ESTIMATE from the model's fal page, $2.50 per million video tokens, where tokens are
@@ -82,48 +60,16 @@ class QueuedRequest:
     cancel_url: str
 
 
-class FalVideoProvider:
+class FalVideoProvider(LongRunningVideoProvider[QueuedRequest, bool]):
     name = "fal"
+    vendor = VENDOR
+    maker = "fal"
+    model = MODEL
     video_capabilities = CAPABILITIES
 
-    def __init__(self, settings: Settings, policy: VideoPolicy = DEFAULT_VIDEO_POLICY) -> None:
-        assert settings.fal_api_key is not None, "the registry offers fal only with a key"
-        self._key = settings.fal_api_key
-        self.model = MODEL
+    def __init__(self, settings: Settings, policy: VideoPolicy) -> None:
+        super().__init__(settings, policy, key=settings.fal_api_key)
         self.queue = queue_base_url(settings.fal_api_base_url)
-        self.http = VideoHttp(settings, VENDOR)
-        self.fetch_policy = FetchPolicy.from_settings(settings)
-        self.policy = policy
-
-    async def generate_video(
-        self, request: VideoRequest, calls: list[VendorCall], heartbeat: Heartbeat = no_heartbeat
-    ) -> GeneratedVideo:
-        validate_video(request.options, self.video_capabilities, self.name)
-        started, clock = time.perf_counter(), time.monotonic()
-        queued = await recorded(calls, "video.submit", self.model, lambda: self._submit(request))
-        try:
-            await wait_until_done(
-                lambda: recorded(calls, "video.status", self.model, lambda: self._status(queued)),
-                vendor=VENDOR,
-                policy=self.policy,
-                heartbeat=heartbeat,
-                started=clock,
-            )
-        except BaseException:
-            await cancel_quietly(lambda: recorded(calls, "video.cancel", self.model, lambda: self._cancel(queued)))
-            raise
-        url = await recorded(calls, "video.result", self.model, lambda: self._result(queued))
-        clip = await recorded(calls, "video.download", self.model, lambda: self._download(url))
-        cost = self.price_micros(request)
-        seconds = float(request.options.duration_s)
-        calls[-1] = replace(calls[-1], units=seconds, cost_micros=cost)
-        return GeneratedVideo(
-            mp4=clip,
-            model=self.model,
-            units=seconds,
-            cost_micros=cost,
-            duration_ms=round((time.perf_counter() - started) * 1000),
-        )
 
     @staticmethod
     def price_micros(request: VideoRequest) -> int:
@@ -176,6 +122,9 @@ class FalVideoProvider:
             return None
         raise malformed(f"unknown queue status {shorten(status)!r}")
 
+    async def _clip_url(self, queued: QueuedRequest, done: bool, calls: list[VendorCall]) -> str:
+        return await recorded(calls, "video.result", self.model, lambda: self._result(queued))
+
     async def _result(self, queued: QueuedRequest) -> str:
         answer = await self._send("GET", queued.response_url)
         if not answer.ok:
@@ -184,23 +133,6 @@ class FalVideoProvider:
         if not isinstance(url, str) or not url:
             raise malformed("video.url is not a URL")
         return url
-
-    async def _download(self, url: str) -> bytes:
-        try:
-            fetched = await fetch_url(
-                url, self.fetch_policy, max_bytes=MAX_VIDEO_BYTES, accept=("video/", "application/octet-stream")
-            )
-        except FetchTimedOut as exc:
-            raise ProviderRetryableError("fal's video download timed out.", code="provider_timeout") from exc
-        except FetchTooLarge as exc:
-            raise ProviderError(
-                "fal's video is larger than we accept.", retryable=False, code="response_too_large"
-            ) from exc
-        except UrlNotAllowed as exc:
-            raise malformed(f"the video URL cannot be downloaded ({exc.detail})") from exc
-        except EpoxError as exc:
-            raise ProviderRetryableError(f"fal's video download failed: {exc.detail}") from exc
-        return checked_clip(fetched.body, VENDOR)
 
     async def _cancel(self, queued: QueuedRequest) -> None:
         answer = await self._send("PUT", queued.cancel_url)

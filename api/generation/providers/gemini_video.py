@@ -17,40 +17,14 @@ in the prompt (the prompt builder says it in words); anything else is refused be
 from __future__ import annotations
 
 import base64
-import time
-from dataclasses import replace
 from typing import Any, Final
 
 from api.core.config import Settings
-from api.core.errors import EpoxError
-from api.core.fetch import FetchPolicy, FetchTimedOut, FetchTooLarge, UrlNotAllowed, fetch_url
-from api.generation.providers.base import (
-    ProviderError,
-    ProviderRejected,
-    ProviderRetryableError,
-)
+from api.generation.providers.base import ProviderError, ProviderRejected, ProviderRetryableError
 from api.generation.providers.gemini import VENDOR, gemini_error
 from api.generation.providers.http import Answer, image_mime_type, malformed, pick, shorten
-from api.generation.providers.video_operations import (
-    MAX_VIDEO_BYTES,
-    VideoHttp,
-    cancel_quietly,
-    checked_clip,
-    recorded,
-    wait_until_done,
-)
-from api.generation.video import (
-    CAMERA_MOTIONS,
-    DEFAULT_VIDEO_POLICY,
-    GeneratedVideo,
-    Heartbeat,
-    VendorCall,
-    VideoCapabilities,
-    VideoPolicy,
-    VideoRequest,
-    no_heartbeat,
-    validate_video,
-)
+from api.generation.providers.video_operations import LongRunningVideoProvider, checked_clip
+from api.generation.video import CAMERA_MOTIONS, VendorCall, VideoCapabilities, VideoPolicy, VideoRequest
 
 API_VERSION = "v1beta"
 MODEL: Final = "veo-3.1-fast-generate-preview"
@@ -71,51 +45,24 @@ CAPABILITIES: Final = VideoCapabilities(
 )
 
 
-class GeminiVideoProvider:
+class GeminiVideoProvider(LongRunningVideoProvider[str, str]):
     name = "gemini"
+    vendor = VENDOR
+    maker = "Veo"
+    model = MODEL
     video_capabilities = CAPABILITIES
 
-    def __init__(self, settings: Settings, policy: VideoPolicy = DEFAULT_VIDEO_POLICY) -> None:
-        assert settings.gemini_api_key is not None, "the registry offers gemini only with a key"
-        self._key = settings.gemini_api_key
-        self.model = MODEL
+    def __init__(self, settings: Settings, policy: VideoPolicy) -> None:
+        super().__init__(settings, policy, key=settings.gemini_api_key)
         self.base = f"{settings.gemini_api_base_url.rstrip('/')}/{API_VERSION}"
-        self.http = VideoHttp(settings, VENDOR)
-        self.fetch_policy = FetchPolicy.from_settings(settings)
-        self.policy = policy
 
     @property
     def _headers(self) -> dict[str, str]:
         return {"x-goog-api-key": self._key.get_secret_value()}
 
-    async def generate_video(
-        self, request: VideoRequest, calls: list[VendorCall], heartbeat: Heartbeat = no_heartbeat
-    ) -> GeneratedVideo:
-        validate_video(request.options, self.video_capabilities, self.name)
-        started, clock = time.perf_counter(), time.monotonic()
-        name = await recorded(calls, "video.submit", self.model, lambda: self._submit(request))
-        try:
-            uri = await wait_until_done(
-                lambda: recorded(calls, "video.status", self.model, lambda: self._status(name)),
-                vendor=VENDOR,
-                policy=self.policy,
-                heartbeat=heartbeat,
-                started=clock,
-            )
-        except BaseException:
-            await cancel_quietly(lambda: recorded(calls, "video.cancel", self.model, lambda: self._cancel(name)))
-            raise
-        seconds = float(request.options.duration_s)
-        clip = await recorded(calls, "video.download", self.model, lambda: self._download(uri))
-        # The clip is what Google bills: its seconds and price go on the call that delivered it.
-        calls[-1] = replace(calls[-1], units=seconds, cost_micros=PRICE_PER_SECOND_MICROS * request.options.duration_s)
-        return GeneratedVideo(
-            mp4=clip,
-            model=self.model,
-            units=seconds,
-            cost_micros=PRICE_PER_SECOND_MICROS * request.options.duration_s,
-            duration_ms=round((time.perf_counter() - started) * 1000),
-        )
+    @staticmethod
+    def price_micros(request: VideoRequest) -> int:
+        return PRICE_PER_SECOND_MICROS * request.options.duration_s
 
     def body(self, request: VideoRequest) -> dict[str, Any]:
         options = request.options
@@ -178,6 +125,9 @@ class GeminiVideoProvider:
             raise malformed("the video has no uri")
         return uri
 
+    async def _clip_url(self, name: str, uri: str, calls: list[VendorCall]) -> str:
+        return uri  # the finished operation names its clip
+
     async def _download(self, uri: str) -> bytes:
         if not uri.startswith(f"{self.base}/"):
             raise malformed("the video uri is not on the API's host")
@@ -187,27 +137,10 @@ class GeminiVideoProvider:
             location = answer.headers.get("location")
             if not location:
                 raise malformed("the video redirect has no location")
-            return checked_clip(await self._fetch(location), VENDOR)
+            return await super()._download(location)
         if not answer.ok:
             raise gemini_error(answer, self.model, "files.download")
         return checked_clip(answer.body, VENDOR)
-
-    async def _fetch(self, url: str) -> bytes:
-        try:
-            fetched = await fetch_url(
-                url, self.fetch_policy, max_bytes=MAX_VIDEO_BYTES, accept=("video/", "application/octet-stream")
-            )
-        except FetchTimedOut as exc:
-            raise ProviderRetryableError("Veo's video download timed out.", code="provider_timeout") from exc
-        except FetchTooLarge as exc:
-            raise ProviderError(
-                "Veo's video is larger than we accept.", retryable=False, code="response_too_large"
-            ) from exc
-        except UrlNotAllowed as exc:
-            raise malformed(f"the video cannot be downloaded ({exc.detail})") from exc
-        except EpoxError as exc:
-            raise ProviderRetryableError(f"Veo's video download failed: {exc.detail}") from exc
-        return fetched.body
 
     async def _cancel(self, name: str) -> None:
         answer = await self._send("POST", f"{self.base}/{name}:cancel", json={})

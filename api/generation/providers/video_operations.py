@@ -1,4 +1,4 @@
-"""What the hosted video adapters (Veo, fal) share: long-running operations.
+"""What the hosted video adapters (Veo, fal) share: long-running operations (`LongRunningVideoProvider`).
 
 A clip takes minutes, so it is never one HTTP exchange: submit, then poll the operation's status with a growing
 interval until it is done, then fetch the result and download the clip. Around that:
@@ -16,15 +16,33 @@ from __future__ import annotations
 
 import asyncio
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
-from typing import Final, TypeVar
+from dataclasses import replace
+from typing import ClassVar, Final, Generic, TypeVar
+
+from pydantic import SecretStr
 
 from api.core.config import Settings
+from api.core.errors import EpoxError
+from api.core.fetch import FetchPolicy, FetchTimedOut, FetchTooLarge, UrlNotAllowed, fetch_url
 from api.generation.providers.base import ProviderError, ProviderRetryableError
 from api.generation.providers.http import ProviderHttp, elapsed_ms, malformed
-from api.generation.video import Heartbeat, VendorCall, VideoPolicy, looks_like_mp4
+from api.generation.video import (
+    GeneratedVideo,
+    Heartbeat,
+    VendorCall,
+    VideoCapabilities,
+    VideoPolicy,
+    VideoRequest,
+    looks_like_mp4,
+    no_heartbeat,
+    validate_video,
+)
 
 T = TypeVar("T")
+Operation = TypeVar("Operation")  # how the vendor names a submitted operation
+Done = TypeVar("Done")  # what its status says once the clip is made
 
 MAX_VIDEO_BYTES: Final = 256 * 1_048_576  # a 10 s 1080p clip is 5-30 MB; the cap only stops a runaway answer
 
@@ -105,3 +123,90 @@ def checked_clip(data: bytes, vendor: str) -> bytes:
     if not looks_like_mp4(data):
         raise malformed(f"{vendor}'s video is not an MP4 file")
     return data
+
+
+class LongRunningVideoProvider(ABC, Generic[Operation, Done]):
+    """A hosted image-to-video model: the operation's lifecycle (submit, poll, cancel on the way out, download,
+    price), every step recorded as a VendorCall; each adapter says how its vendor is asked."""
+
+    name: ClassVar[str]  # the provider's name in requests and ProviderCall rows
+    vendor: ClassVar[str]  # how HTTP errors name the vendor (as its image adapter does)
+    maker: ClassVar[str]  # how messages about the clip name who makes it ("Veo", "fal")
+    model: ClassVar[str]
+    video_capabilities: ClassVar[VideoCapabilities]
+
+    def __init__(self, settings: Settings, policy: VideoPolicy, *, key: SecretStr | None) -> None:
+        assert key is not None, f"the registry offers {self.name} only with a key"
+        self._key = key
+        self.http = VideoHttp(settings, self.vendor)
+        self.fetch_policy = FetchPolicy.from_settings(settings)
+        self.policy = policy
+
+    async def generate_video(
+        self, request: VideoRequest, calls: list[VendorCall], heartbeat: Heartbeat = no_heartbeat
+    ) -> GeneratedVideo:
+        validate_video(request.options, self.video_capabilities, self.name)
+        started, clock = time.perf_counter(), time.monotonic()
+        operation = await recorded(calls, "video.submit", self.model, lambda: self._submit(request))
+        try:
+            done = await wait_until_done(
+                lambda: recorded(calls, "video.status", self.model, lambda: self._status(operation)),
+                vendor=self.vendor,
+                policy=self.policy,
+                heartbeat=heartbeat,
+                started=clock,
+            )
+        except BaseException:
+            await cancel_quietly(lambda: recorded(calls, "video.cancel", self.model, lambda: self._cancel(operation)))
+            raise
+        url = await self._clip_url(operation, done, calls)
+        clip = await recorded(calls, "video.download", self.model, lambda: self._download(url))
+        seconds = float(request.options.duration_s)
+        cost = self.price_micros(request)
+        # The clip is what the vendor bills: its seconds and price go on the call that delivered it.
+        calls[-1] = replace(calls[-1], units=seconds, cost_micros=cost)
+        return GeneratedVideo(
+            mp4=clip,
+            model=self.model,
+            units=seconds,
+            cost_micros=cost,
+            duration_ms=round((time.perf_counter() - started) * 1000),
+        )
+
+    @staticmethod
+    @abstractmethod
+    def price_micros(request: VideoRequest) -> int:
+        """What the vendor charges for this clip, in micro-dollars."""
+
+    @abstractmethod
+    async def _submit(self, request: VideoRequest) -> Operation: ...
+
+    @abstractmethod
+    async def _status(self, operation: Operation) -> Done | None:
+        """None while the operation runs."""
+
+    @abstractmethod
+    async def _cancel(self, operation: Operation) -> None: ...
+
+    @abstractmethod
+    async def _clip_url(self, operation: Operation, done: Done, calls: list[VendorCall]) -> str:
+        """Where the finished clip is downloaded from (any call made for it recorded in `calls`)."""
+
+    async def _download(self, url: str) -> bytes:
+        """The clip's bytes, checked to be an MP4: from storage the vendor named (a URL someone else chose),
+        through the SSRF-safe fetcher, never with our key."""
+        try:
+            fetched = await fetch_url(
+                url, self.fetch_policy, max_bytes=MAX_VIDEO_BYTES, accept=("video/", "application/octet-stream")
+            )
+        except FetchTimedOut as exc:
+            raise ProviderRetryableError(f"{self.maker}'s video download timed out.", code="provider_timeout") from exc
+        except FetchTooLarge as exc:
+            raise ProviderError(
+                f"{self.maker}'s video is larger than we accept.", retryable=False, code="response_too_large"
+            ) from exc
+        except UrlNotAllowed as exc:
+            raise malformed(f"the video URL cannot be downloaded ({exc.detail})") from exc
+        except EpoxError as exc:
+            raise ProviderRetryableError(f"{self.maker}'s video download failed: {exc.detail}") from exc
+        return checked_clip(fetched.body, self.vendor)
