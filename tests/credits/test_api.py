@@ -55,7 +55,8 @@ async def test_signup_grants_ten_trial_credits_for_thirty_days_once(app: FastAPI
     async with app.state.sessionmaker() as session:
         again = await CreditLedgerService(session).grant_trial(organization_id)
         await session.commit()
-    assert again is not None and not again.created
+    assert again is not None
+    assert not again.created
     assert (await browser.get("/credits/balance")).json()["available"] == 10
     [entry] = (await browser.get("/credits/entries")).json()["items"]
     assert (entry["type"], entry["amount"], entry["reason"], entry["actor"]["type"]) == (
