@@ -180,7 +180,8 @@ class _Catalog(Generic[_Row, _Out]):
     async def create(
         self, session: AsyncSession, admin: PlatformAdminSession, body: RequestModel, defaults: dict[str, Any]
     ) -> _Out:
-        """A new row from the fields sent over `defaults`; 409 if its code is taken. Audited with the row stored."""
+        """A new row from the fields sent over `defaults`; 409 if its code is taken. Audited with the row stored
+        (before: nothing, `{}`)."""
         row = self.model(**{**defaults, **_changes(body, self.nullable)})
         if await session.get(self.model, row.code) is not None:
             raise CatalogCodeTaken(f"A {self.kind} with the code {row.code!r} exists; edit it instead.")
@@ -188,7 +189,7 @@ class _Catalog(Generic[_Row, _Out]):
         await session.flush()
         await session.refresh(row)
         out = self.shape.of(row)
-        await _audit(session, admin, f"{self.kind}.created", row.code, None, out.model_dump(mode="json"))
+        await _audit(session, admin, f"{self.kind}.created", row.code, {}, out.model_dump(mode="json"))
         return out
 
     async def update(

@@ -52,7 +52,7 @@ export function OutOfCreditsPrompt({ error }: { error: ParsedError }) {
   const detail =
     typeof required === 'number' && typeof available === 'number'
       ? `This needs ${creditsLabel(required)} and you have ${formatCredits(Math.max(available, 0))}.`
-      : 'Your balance does not cover these images.';
+      : 'Your balance does not cover this request.';
   return (
     <Alert
       tone="warning"
