@@ -68,6 +68,8 @@ async def test_generate_a_collection_and_watch_each_product(page, image_worker, 
     rows = {name: products.get_by_role("listitem", name=name, exact=True) for name in names}
     for row in rows.values():
         await row.get_by_text("Not generated yet.").wait_for()
+        # Each product's photo, from one lookup of the collection's products (GET /products?id=…&id=…).
+        await _loaded(page, row.locator(".thumb img"))
     side = page.get_by_role("complementary", name="Generate")
     cost = side.locator(".cost-line")
     await cost.get_by_text("This will use 2 credits").wait_for()

@@ -1,4 +1,13 @@
 /** Payloads of the collection endpoints, shaped like the API's schemas; override what a test is about. */
+import { type Handler, json } from './api';
+
+/** GET /products as the API answers it: `?id=` looks products up (unknown ones left out), otherwise the list. */
+export function productsHandler(products: readonly { id: string }[]): Handler {
+  return (request) => {
+    const ids = new URL(request.url).searchParams.getAll('id');
+    return json({ items: ids.length > 0 ? products.filter((p) => ids.includes(p.id)) : products, next_cursor: null });
+  };
+}
 
 export function flowFixture(productId: string, overrides: Record<string, unknown> = {}) {
   return {

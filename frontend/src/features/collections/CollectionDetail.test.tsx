@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
 import { type Handler, json, makeMe, mockApi, problem } from '@/test/api';
-import { categoryFixture, collectionFixture, quoteFixture } from '@/test/collections';
+import { categoryFixture, collectionFixture, productsHandler, quoteFixture } from '@/test/collections';
 import { balance, noNotifications } from '@/test/credits';
 import { assetFixture, generationFixture, generationOptions, itemFixture, productImage, studioProduct } from '@/test/studio';
 
@@ -25,8 +25,7 @@ function api(handlers: Record<string, Handler> = {}, { available = 42, collectio
     'GET /api/v1/credits/balance': () => json(balance({ available })),
     'GET /api/v1/notifications': () => json(noNotifications),
     'GET /api/v1/collections/col-1': () => json(collection),
-    'GET /api/v1/products/prod-1': () => json(armchair),
-    'GET /api/v1/products/prod-2': () => json(sofa),
+    'GET /api/v1/products': productsHandler([armchair, sofa]),
     'GET /api/v1/generation/options': () => json(generationOptions()),
     'GET /api/v1/categories': () => json({ items: [categoryFixture('cat-outdoor', 'Outdoor')], next_cursor: null }),
     'POST /api/v1/generations/quote': async (request) => {

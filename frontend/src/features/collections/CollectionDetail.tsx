@@ -8,7 +8,7 @@ import { Badge, Button, Card, EmptyState, ErrorState, FormError, LoadingBlock, S
 import { AssetLightbox } from '@/features/assets/AssetLightbox';
 import { useSession } from '@/features/auth/session';
 import { creditsLabel, useCreditBalance } from '@/features/credits/hooks';
-import { primaryImage, useProduct } from '@/features/products/hooks';
+import { primaryImage, type ProductLookup, useProductsById } from '@/features/products/hooks';
 import { PhotoIcon } from '@/features/products/icons';
 import { isFinished, useCancelJob } from '@/features/stores/hooks';
 import { CostLine, OutOfCreditsPrompt } from '@/features/studio/CostLine';
@@ -52,6 +52,7 @@ function CollectionStudio({ collection, options }: { collection: Collection; opt
   const [openAsset, setOpenAsset] = useState<string | null>(null);
 
   const flows = collection.flows;
+  const findProduct = useProductsById(flows.map((flow) => flow.product_id));
   const body: GenerateRequest = { collection_id: collection.id, variants, provider };
   const quote = useCollectionQuote(body, collection.updated_at, writable && flows.length > 0);
   const jobId = started?.job.id ?? collection.last_job_id;
@@ -119,6 +120,7 @@ function CollectionStudio({ collection, options }: { collection: Collection; opt
                   <ProductRow
                     key={flow.id}
                     flow={flow}
+                    lookup={findProduct(flow.product_id)}
                     run={runs.get(flow.product_id)}
                     ran={run !== undefined}
                     line={lines[index]}
@@ -198,6 +200,7 @@ function CollectionStudio({ collection, options }: { collection: Collection; opt
 
 interface ProductRowProps {
   flow: FlowOut;
+  lookup: ProductLookup;
   run: ProductRun | undefined;
   /** Whether the collection was generated at all (a product added since has no run of its own). */
   ran: boolean;
@@ -207,10 +210,9 @@ interface ProductRowProps {
 }
 
 /** One product: its photo and name, where it stands in the run (with the reason when it failed), its images. */
-function ProductRow({ flow, run, ran, line, aspectRatio, onOpen }: ProductRowProps) {
+function ProductRow({ flow, lookup, run, ran, line, aspectRatio, onOpen }: ProductRowProps) {
   const id = useId();
-  const product = useProduct(flow.product_id);
-  const data = product.data;
+  const data = lookup.product;
   const name = data?.name ?? flow.name;
   const image = data ? primaryImage(data) : undefined;
   const status = run ? RUN_STATUS[run.status] : null;
@@ -226,7 +228,7 @@ function ProductRow({ flow, run, ran, line, aspectRatio, onOpen }: ProductRowPro
 
   return (
     <li className="collection-product" aria-labelledby={`${id}-name`}>
-      <span className="thumb">{image ? <img src={image.preview_url} alt="" loading="lazy" /> : product.isPending ? <Spinner size="sm" /> : <PhotoIcon aria-hidden="true" />}</span>
+      <span className="thumb">{image ? <img src={image.preview_url} alt="" loading="lazy" /> : lookup.pending ? <Spinner size="sm" /> : <PhotoIcon aria-hidden="true" />}</span>
       <div className="collection-product-body">
         <p className="collection-product-head">
           <Link id={`${id}-name`} to={`/products/${flow.product_id}`} className="collection-product-name">
@@ -242,7 +244,7 @@ function ProductRow({ flow, run, ran, line, aspectRatio, onOpen }: ProductRowPro
           </p>
         )}
         {data?.archived && <p className="collection-product-error">Archived: restore it to generate images of it.</p>}
-        {product.isError && <p className="collection-product-error">This product is gone. Remove it from the collection to generate.</p>}
+        {lookup.missing && <p className="collection-product-error">This product is gone. Remove it from the collection to generate.</p>}
         {run && (
           <ol className="collection-product-tiles" aria-label={`Images of ${name}`}>
             {run.items.map((item) => (

@@ -3,7 +3,7 @@ import type { UserEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
 import { type Handler, json, makeMe, mockApi, problem } from '@/test/api';
-import { categoryFixture, collectionFixture } from '@/test/collections';
+import { categoryFixture, collectionFixture, productsHandler } from '@/test/collections';
 import { balance, noNotifications } from '@/test/credits';
 import { renderApp } from '@/test/render';
 import { costTable, generationOptions, productImage, studioProduct } from '@/test/studio';
@@ -22,9 +22,7 @@ function api(handlers: Record<string, Handler> = {}) {
     'GET /api/v1/generation/options': () => json(generationOptions()),
     'GET /api/v1/credits/costs': () => json(costTable()),
     'GET /api/v1/categories': () => json({ items: [categoryFixture('cat-outdoor', 'Outdoor'), categoryFixture('cat-sofas', 'Sofas')], next_cursor: null }),
-    'GET /api/v1/products': () => json({ items: [armchair, sofa, stool], next_cursor: null }),
-    'GET /api/v1/products/prod-1': () => json(armchair),
-    'GET /api/v1/products/prod-2': () => json(sofa),
+    'GET /api/v1/products': productsHandler([armchair, sofa, stool]),
     'GET /api/v1/collections/col-1': () => json(collectionFixture()),
     ...handlers,
   });

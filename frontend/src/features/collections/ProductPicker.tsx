@@ -1,11 +1,9 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { Link } from 'react-router';
 
-import { getProductOptions } from '@/client/@tanstack/react-query.gen';
 import { CloseIcon } from '@/components/icons';
 import { Button, EmptyState, ErrorState, Input, LoadingBlock, Spinner } from '@/components/ui';
-import { type Product, primaryImage, useProduct, useProducts } from '@/features/products/hooks';
+import { type Product, type ProductLookup, primaryImage, useProducts, useProductsById } from '@/features/products/hooks';
 import { PhotoIcon } from '@/features/products/icons';
 import { cx } from '@/lib/cx';
 
@@ -35,7 +33,6 @@ interface ProductPickerProps {
  */
 export function ProductPicker({ value, onChange, error, disabled }: ProductPickerProps) {
   const id = useId();
-  const queryClient = useQueryClient();
   const [search, setSearch] = useState('');
   const query = useDebounced(search.trim());
   const results = useProducts(query ? { query } : {});
@@ -44,9 +41,10 @@ export function ProductPicker({ value, onChange, error, disabled }: ProductPicke
   const full = value.length >= MAX_PRODUCTS;
   const addable = rows.filter((product) => product.images.length > 0 && !chosen.has(product.id));
 
+  // The chosen products in one request; one just ticked shows at once from the search results.
+  const findChosen = useProductsById(value);
+  const shown = new Map(rows.map((product) => [product.id, product]));
   const add = (picked: Product[]) => {
-    // The rows already hold each product: the selected list and the detail page read them without asking again.
-    for (const product of picked) queryClient.setQueryData(getProductOptions({ path: { product_id: product.id } }).queryKey, product);
     onChange([...value, ...picked.map((product) => product.id)].slice(0, Math.max(MAX_PRODUCTS, value.length)));
   };
   const remove = (productId: string) => onChange(value.filter((x) => x !== productId));
@@ -136,7 +134,12 @@ export function ProductPicker({ value, onChange, error, disabled }: ProductPicke
         ) : (
           <ul className="picked-list" aria-label="Chosen products">
             {value.map((productId) => (
-              <PickedProduct key={productId} productId={productId} onRemove={() => remove(productId)} disabled={disabled} />
+              <PickedProduct
+                key={productId}
+                lookup={withShown(findChosen(productId), shown.get(productId))}
+                onRemove={() => remove(productId)}
+                disabled={disabled}
+              />
             ))}
           </ul>
         )}
@@ -147,21 +150,24 @@ export function ProductPicker({ value, onChange, error, disabled }: ProductPicke
   );
 }
 
-function PickedProduct({ productId, onRemove, disabled }: { productId: string; onRemove: () => void; disabled?: boolean }) {
-  const product = useProduct(productId);
-  const data = product.data;
+function withShown(lookup: ProductLookup, shown: Product | undefined): ProductLookup {
+  return lookup.product || !shown ? lookup : { product: shown, pending: false, missing: false };
+}
+
+function PickedProduct({ lookup, onRemove, disabled }: { lookup: ProductLookup; onRemove: () => void; disabled?: boolean }) {
+  const data = lookup.product;
   const image = data ? primaryImage(data) : undefined;
-  const name = data?.name ?? (product.isError ? 'A product that is gone' : 'Loading…');
+  const name = data?.name ?? (lookup.missing ? 'A product that is gone' : 'Loading…');
   return (
     <li className="picked-item">
       <span className="thumb thumb--sm">
-        {image ? <img src={image.preview_url} alt="" loading="lazy" /> : product.isPending ? <Spinner size="sm" /> : <PhotoIcon aria-hidden="true" />}
+        {image ? <img src={image.preview_url} alt="" loading="lazy" /> : lookup.pending ? <Spinner size="sm" /> : <PhotoIcon aria-hidden="true" />}
       </span>
       <span className="picked-item-body">
         <span className="picked-item-name">{name}</span>
         {data && data.images.length === 0 && <span className="pick-option-reason">No photo: add one before generating.</span>}
         {data?.archived && <span className="pick-option-reason">Archived: restore it to generate.</span>}
-        {product.isError && <span className="pick-option-reason">Deleted or no longer in this workspace: remove it.</span>}
+        {lookup.missing && <span className="pick-option-reason">Deleted or no longer in this workspace: remove it.</span>}
       </span>
       <button type="button" className="icon-button picked-remove" onClick={onRemove} aria-label={`Remove ${data?.name ?? 'this product'}`} disabled={disabled}>
         <CloseIcon width={16} height={16} />

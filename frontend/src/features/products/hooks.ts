@@ -1,4 +1,4 @@
-import { type QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, type QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 
 import {
@@ -12,6 +12,7 @@ import {
   getProductSlotsOptions,
   listCategoriesInfiniteOptions,
   listProductsInfiniteOptions,
+  listProductsOptions,
   restoreProductMutation,
   updateCategoryMutation,
   updateProductImageMutation,
@@ -47,6 +48,30 @@ function useCatalogMutation<T extends object>(options: T) {
 
 export function useProducts(filters: ProductFilters) {
   return useInfiniteQuery({ ...listProductsInfiniteOptions({ query: { limit: 48, ...filters } }), ...cursorPages });
+}
+
+/** A product looked up by id: loaded, still loading, or gone (deleted, or never of this workspace). */
+export interface ProductLookup {
+  product: Product | undefined;
+  pending: boolean;
+  missing: boolean;
+}
+
+/** Up to 200 products by id in one request (GET /products?id=…, archived ones included); `find(id)` answers for
+ * each. While a changed list of ids is asked again, the products already known stay shown. */
+export function useProductsById(ids: readonly string[]): (productId: string) => ProductLookup {
+  const unique = [...new Set(ids)].sort();
+  const query = useQuery({
+    ...listProductsOptions({ query: { id: unique, limit: 200 } }),
+    enabled: unique.length > 0,
+    placeholderData: keepPreviousData,
+  });
+  const byId = new Map((query.data?.items ?? []).map((product) => [product.id, product]));
+  const settled = query.isSuccess && !query.isPlaceholderData;
+  return (productId) => {
+    const product = byId.get(productId);
+    return { product, pending: !product && !settled && !query.isError, missing: !product && (settled || query.isError) };
+  };
 }
 
 export function useProduct(productId: string) {
