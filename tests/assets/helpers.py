@@ -34,6 +34,30 @@ async def organization_id(client: Browser) -> uuid.UUID:
     return uuid.UUID((await client.get("/organization")).json()["id"])
 
 
+def asset_row(organization: uuid.UUID, asset_id: uuid.UUID | None = None, **fields: Any) -> Asset:
+    """An image asset row as the generation worker writes it (files not stored); `fields` override the defaults."""
+    asset_id = asset_id or uuid.uuid4()
+    defaults: dict[str, Any] = {
+        "type": AssetType.image,
+        "original_key": asset_key(organization, asset_id, "original", "png"),
+        "preview_key": asset_key(organization, asset_id, "preview", "webp"),
+        "content_type": "image/png",
+        "width": 8,
+        "height": 8,
+        "size_bytes": 1,
+        "prompt": "",
+        "settings": {},
+        "scene_type": "studio",
+        "aspect_ratio": "1:1",
+        "quality": "1k",
+        "provider": "local",
+        "model": "epox-local-1",
+        "seed": 1,
+        "credits_charged": 1,
+    }
+    return Asset(id=asset_id, organization_id=organization, **{**defaults, **fields})
+
+
 async def make_asset(
     app: FastAPI,
     organization: uuid.UUID,
@@ -52,26 +76,20 @@ async def make_asset(
     await app.state.storage.put(original, data, content_type="image/png")
     await app.state.storage.put(preview, data, content_type="image/webp")
     async with app.state.sessionmaker() as session:
-        asset = Asset(
-            id=asset_id,
-            organization_id=organization,
-            type=AssetType.image,
-            original_key=original,
-            preview_key=preview,
-            content_type="image/png",
-            width=width,
-            height=height,
-            size_bytes=len(data),
-            prompt=prompt,
-            settings={"style": [{"value": "Modern", "source": "flow", "label": "This session"}]},
-            scene_type="studio",
-            aspect_ratio="1:1",
-            quality="1k",
-            provider="local",
-            model="epox-local-1",
-            seed=7,
-            credits_charged=1,
-            **fields,
+        asset = asset_row(
+            organization,
+            asset_id,
+            **{
+                "original_key": original,
+                "preview_key": preview,
+                "width": width,
+                "height": height,
+                "size_bytes": len(data),
+                "prompt": prompt,
+                "settings": {"style": [{"value": "Modern", "source": "flow", "label": "This session"}]},
+                "seed": 7,
+                **fields,
+            },
         )
         session.add(asset)
         await session.commit()

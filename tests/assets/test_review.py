@@ -15,8 +15,8 @@ from sqlalchemy import update
 
 import api.assets.service as asset_service
 from api.core.time import utc_now
-from api.models import Approval, Asset, AssetSyncState, AssetType, Collection, Job, JobKind, JobStatus
-from tests.assets.helpers import count, make_asset, organization_id
+from api.models import Approval, Asset, AssetSyncState, Collection, Job, JobKind, JobStatus
+from tests.assets.helpers import asset_row, count, make_asset, organization_id
 from tests.helpers import Browser, assert_problem, make_browser, on_plan, signup, worker_ctx
 from workers.cron import purge_trashed_assets
 
@@ -138,28 +138,7 @@ async def test_batch_of_500_reports_each_asset_and_changes_the_valid_ones(app: F
 
 
 def _row(organization: uuid.UUID, created_at: Any) -> Asset:
-    asset_id = uuid.uuid4()
-    return Asset(
-        id=asset_id,
-        organization_id=organization,
-        type=AssetType.image,
-        original_key=f"org/{organization}/assets/{asset_id}/original.png",
-        preview_key=f"org/{organization}/assets/{asset_id}/preview.webp",
-        content_type="image/png",
-        width=8,
-        height=8,
-        size_bytes=1,
-        prompt="",
-        settings={},
-        scene_type="studio",
-        aspect_ratio="1:1",
-        quality="1k",
-        provider="local",
-        model="epox-local-1",
-        seed=1,
-        credits_charged=1,
-        created_at=created_at,
-    )
+    return asset_row(organization, created_at=created_at)
 
 
 async def test_batch_input_is_checked(app: FastAPI, browser: Browser) -> None:

@@ -26,7 +26,8 @@ from sqlalchemy import text
 
 from api.core.config import Settings
 from api.main import create_app
-from api.models import Asset, AssetType
+from api.models import Asset
+from tests.assets.helpers import asset_row
 from tests.bench.services import bench_settings
 from tests.helpers import new_browser, signup
 
@@ -34,27 +35,7 @@ TARGET_MS = 2000.0
 
 
 def _asset(organization_id: uuid.UUID) -> Asset:
-    asset_id = uuid.uuid4()
-    return Asset(
-        id=asset_id,
-        organization_id=organization_id,
-        type=AssetType.image,
-        original_key=f"org/{organization_id}/assets/{asset_id}/original.png",
-        preview_key=f"org/{organization_id}/assets/{asset_id}/preview.webp",
-        content_type="image/png",
-        width=1024,
-        height=1024,
-        size_bytes=1,
-        prompt="bench",
-        settings={},
-        scene_type="studio",
-        aspect_ratio="1:1",
-        quality="1k",
-        provider="local",
-        model="epox-local-1",
-        seed=1,
-        credits_charged=1,
-    )
+    return asset_row(organization_id, width=1024, height=1024, prompt="bench")
 
 
 async def bench(settings: Settings, assets: int, rounds: int) -> dict[str, float]:

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from api.core.storage import asset_key
 from api.core.time import utc_now
 from api.models import Approval, Asset, AssetType, Job, Product, StoreConnection, SyncRecord
+from tests.assets.helpers import asset_row
 from tests.helpers import Browser, worker_ctx
 from workers.jobs import reconcile_jobs
 from workers.publish import PublishPolicy, publish_asset
@@ -79,26 +80,17 @@ async def make_assets(
             await storage.put(original, body, content_type="image/png")
             await storage.put(preview, body, content_type="image/webp")
             session.add(
-                Asset(
-                    id=asset_id,
-                    organization_id=product.organization_id,
+                asset_row(
+                    product.organization_id,
+                    asset_id,
                     type=type_,
                     product_id=product.id,
-                    original_key=original,
-                    preview_key=preview,
-                    content_type="image/png",
                     width=64,
                     height=64,
                     size_bytes=len(body),
                     prompt="a sofa in a sunny room",
-                    settings={},
                     scene_type="lifestyle",
-                    aspect_ratio="1:1",
-                    quality="1k",
-                    provider="local",
-                    model="epox-local-1",
                     seed=index,
-                    credits_charged=1,
                     approval=approval,
                     approved_at=utc_now() if approval == Approval.approved else None,
                 )
